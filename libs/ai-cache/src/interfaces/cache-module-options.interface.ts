@@ -1,0 +1,86 @@
+import type { Cluster, Redis } from 'ioredis';
+import type { CacheDriver } from './cache-stats.interface';
+
+/** A TTL: seconds (may be fractional), or a duration string such as `'90s'`, `'30m'`, `'2h'`, `'1d'`. */
+export type TtlInput = number | string;
+
+export interface RedisClusterNode {
+  host: string;
+  port: number;
+}
+
+export interface RedisConnectionOptions {
+  /** `redis://[user:pass@]host:port/db` or `rediss://…` for TLS. */
+  url?: string;
+  /** Redis Cluster seed nodes: `{ host, port }` objects or `'host:port'` strings. */
+  cluster?: { nodes: Array<RedisClusterNode | string> };
+  /** Bring your own ioredis client (standalone or Cluster). The library never closes it. */
+  client?: Redis | Cluster;
+  /** Milliseconds to wait for the first connection at bootstrap before starting degraded. Default 2000. */
+  connectTimeoutMs?: number;
+  /** Milliseconds after which one Redis command is abandoned (the call then behaves as a miss). Default 250. */
+  commandTimeoutMs?: number;
+}
+
+export interface CacheMonitoringOptions {
+  /** L1 + Redis bytes above which a memory warning alert is raised. Default 50 MiB. */
+  memoryWarningBytes?: number;
+  /** L1 + Redis bytes above which a critical memory alert is raised. Default 100 MiB. */
+  memoryCriticalBytes?: number;
+  /** Operations slower than this many milliseconds are recorded as slow. Default 50. */
+  slowOperationMs?: number;
+  /** Invalidations per hour above which a warning is raised. Default 50. */
+  invalidationWarningPerHour?: number;
+  /** Invalidations per hour above which a critical alert is raised. Default 100. */
+  invalidationCriticalPerHour?: number;
+  /** How long recorded measurements are kept, in seconds or a duration string. Default 1 h. */
+  retention?: TtlInput;
+  /** Measurements kept per series (ring buffer size). Default 1000. */
+  maxMeasurements?: number;
+}
+
+export interface TextSizeTiers {
+  /** Texts shorter than this many characters are `small`. Default 500. */
+  small: number;
+  /** Texts shorter than this are `medium`. Default 5000. */
+  medium: number;
+  /** Texts shorter than this are `large`; longer ones are `xlarge`. Default 50000. */
+  large: number;
+}
+
+/** Everything `CacheModule.forRoot()` / `forRootAsync()` accept. All optional. */
+export interface CacheModuleOptions {
+  /** `'memory'` or `'redis'`. Default: `redis` when a Redis url, cluster or client is given, else `memory`. */
+  driver?: CacheDriver;
+  redis?: RedisConnectionOptions;
+  /** Prefix of every key the library stores (`namespace:`). Default `'ai_cache'`. No glob characters. */
+  namespace?: string;
+  /** TTL when neither the call nor the operation gives one. Default 3600 s. */
+  defaultTtl?: TtlInput;
+  /** Per-operation TTLs, merged over summarize 2h, sentiment 24h, key_points 2h, questions 1h, qa 30m. */
+  operationTtls?: Record<string, TtlInput>;
+  /** Memory driver: most entries kept (LRU beyond). Default 1000. */
+  maxSize?: number;
+  /** Memory driver: most bytes of encoded keys + values kept (LRU beyond). Default: no byte bound. */
+  maxBytes?: number;
+  /** Redis driver: entries of the L1 memory tier in front of Redis (0 turns L1 off). Default 100. */
+  memoryCacheSize?: number;
+  /** Texts longer than this many characters are never shown in readable keys. Default 1000. */
+  textHashThreshold?: number;
+  /** Encoded values larger than this many bytes are compressed. Default 1000. */
+  compressionThreshold?: number;
+  /** zlib deflate level, 1 (fastest) to 9 (smallest). Default 6. */
+  compressionLevel?: number;
+  /** Largest encoded (post-compression) entry cached, in bytes; larger ones are skipped and counted. Default 1 MiB. */
+  maxEntryBytes?: number;
+  /** Text-length tiers reported to the monitor. */
+  textSizeTiers?: Partial<TextSizeTiers>;
+  /** Debugging aid: show a short escaped prefix of the text in keys. Default false (no user text in keys). */
+  readableKeys?: boolean;
+  monitoring?: CacheMonitoringOptions;
+}
+
+/** For `forRootAsync({ useClass })` / `useExisting`: as in `@nestjs/cache-manager`. */
+export interface CacheOptionsFactory {
+  createCacheOptions(): CacheModuleOptions | Promise<CacheModuleOptions>;
+}

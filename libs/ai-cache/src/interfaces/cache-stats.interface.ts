@@ -1,0 +1,9 @@
+export type CacheDriver = 'memory' | 'redis';
+export type RedisStatus = 'connected' | 'degraded' | 'disabled';
+
+export interface CacheStats {
+  driver: CacheDriver;
+  redis: { status: RedisStatus; keys?: number; memoryUsedBytes?: number };
+  memory: { entries: number; maxEntries: number; bytes: number };
+  performance: Record<string, unknown>;
+}

@@ -1,0 +1,4 @@
+export * from './ai-request.interface';
+export * from './cache-stats.interface';
+export * from './cache-module-options.interface';
+export * from './resolved-cache-options.interface';

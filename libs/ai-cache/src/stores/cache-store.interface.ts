@@ -1,0 +1,50 @@
+import type { CacheDriver, RedisStatus } from '../interfaces/cache-stats.interface';
+
+/** Which tier answered a read. */
+export type CacheTier = 'memory' | 'redis';
+
+/** Encoded bytes as a store returns them, with the tier they came from. */
+export interface StoredEntry {
+  bytes: Buffer;
+  tier: CacheTier;
+}
+
+export interface StoreStats {
+  redis: { status: RedisStatus; keys?: number; memoryUsedBytes?: number };
+  memory: { entries: number; maxEntries: number; bytes: number };
+}
+
+export interface StoreHealth {
+  /** Redis reachable (always false for the memory driver, where `redis` is not configured). */
+  connected: boolean;
+  latencyMs?: number;
+  status: RedisStatus;
+}
+
+/**
+ * The seed's CacheInterface, for encoded bytes. A store is bound to one namespace: every key it is
+ * given is relative (`user:1`), and it never reads or writes anything outside `${namespace}:`.
+ * TTLs are milliseconds here; the service converts from the seconds users give.
+ *
+ * Stores know nothing about Nest, requests or codecs: they move bytes.
+ */
+export interface CacheStore {
+  readonly driver: CacheDriver;
+  get(key: string): Promise<StoredEntry | undefined>;
+  set(key: string, bytes: Buffer, ttlMs: number): Promise<void>;
+  /** True when an entry was removed. */
+  delete(key: string): Promise<boolean>;
+  exists(key: string): Promise<boolean>;
+  /** Milliseconds left, or undefined when the key is missing. */
+  ttl(key: string): Promise<number | undefined>;
+  /** Removes every key whose relative name matches the Redis-style glob; returns distinct keys removed. */
+  deleteMatching(pattern: string): Promise<number>;
+  /** Removes every key of the namespace; returns how many. */
+  clear(): Promise<number>;
+  stats(): Promise<StoreStats>;
+  health(): Promise<StoreHealth>;
+  /** Opens connections. Must never throw for an unreachable backend: the store starts degraded. */
+  connect?(): Promise<void>;
+  /** Releases what the store opened (never a client the user brought). */
+  close?(): Promise<void>;
+}
