@@ -1,0 +1,48 @@
+import { cacheOptionsFromEnv } from './cache.config';
+import { CacheOptionsError, resolveCacheOptions } from './cache-options.resolver';
+
+describe('cacheOptionsFromEnv', () => {
+  it('reads nothing from an empty environment, so every default applies', () => {
+    expect(cacheOptionsFromEnv({})).toEqual({});
+    expect(cacheOptionsFromEnv({ CACHE_TTL: '', REDIS_URL: '  ' })).toEqual({});
+  });
+
+  it('maps every documented variable onto its option', () => {
+    const options = cacheOptionsFromEnv({
+      CACHE_DRIVER: 'redis',
+      REDIS_URL: 'redis://cache:6380/2',
+      REDIS_CLUSTER_NODES: 'a:7000, b:7001',
+      CACHE_NAMESPACE: 'tenant_a',
+      CACHE_TTL: '2h',
+      CACHE_OPERATION_TTLS: 'summarize=2h, qa=30m,translate=45',
+      CACHE_MAX_SIZE: '5000',
+      CACHE_MEMORY_SIZE: '200',
+      CACHE_COMPRESSION_THRESHOLD: '2048',
+      CACHE_COMPRESSION_LEVEL: '9',
+      CACHE_TEXT_HASH_THRESHOLD: '800',
+    });
+    expect(options).toEqual({
+      driver: 'redis',
+      redis: { url: 'redis://cache:6380/2', cluster: { nodes: ['a:7000', 'b:7001'] } },
+      namespace: 'tenant_a',
+      defaultTtl: '2h',
+      operationTtls: { summarize: '2h', qa: '30m', translate: 45 },
+      maxSize: 5000,
+      memoryCacheSize: 200,
+      compressionThreshold: 2048,
+      compressionLevel: 9,
+      textHashThreshold: 800,
+    });
+    expect(resolveCacheOptions(options)).toMatchObject({ defaultTtl: 7200, operationTtls: { qa: 1800, translate: 45 } });
+  });
+
+  it('keeps a non-numeric value as written so the validation error shows it', () => {
+    expect(() => resolveCacheOptions(cacheOptionsFromEnv({ CACHE_MAX_SIZE: 'lots' }))).toThrow(/`maxSize`.*"lots"/);
+    expect(() => resolveCacheOptions(cacheOptionsFromEnv({ CACHE_COMPRESSION_LEVEL: '12' }))).toThrow(/`compressionLevel`/);
+  });
+
+  it('rejects a malformed CACHE_OPERATION_TTLS naming the option', () => {
+    expect(() => cacheOptionsFromEnv({ CACHE_OPERATION_TTLS: 'summarize:2h' })).toThrow(CacheOptionsError);
+    expect(() => cacheOptionsFromEnv({ CACHE_OPERATION_TTLS: 'summarize:2h' })).toThrow(/operationTtls/);
+  });
+});
