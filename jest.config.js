@@ -5,7 +5,7 @@
  */
 const shared = {
   moduleFileExtensions: ['js', 'json', 'ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   testEnvironment: 'node',
   moduleNameMapper: {
     '^@app/ai-cache(|/.*)$': '<rootDir>/libs/ai-cache/src$1',
