@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import {
   findFreePort,
+  ping,
   RedisServer,
   runningRedisPids,
   startCluster,
@@ -86,6 +87,18 @@ describe('redis harness', () => {
     await server.restart();
     expect((await server.cli('PING')).trim()).toBe('PONG');
     await server.stop();
+  });
+
+  it('pause() hangs the server without closing its port; resume() wakes it; stop() works on a paused one', async () => {
+    const server = await startRedis();
+    server.pause();
+    expect(await ping(server.port, 300)).toBeUndefined();
+    server.resume();
+    expect(await ping(server.port)).toBe('PONG');
+    server.pause();
+    const pid = server.pid!;
+    await server.stop();
+    expect(isAlive(pid)).toBe(false);
   });
 
   it('stopAllRedisServers() stops whatever is still running', async () => {

@@ -89,6 +89,8 @@ export class RedisServer {
   async shutdown(): Promise<void> {
     const child = this.child;
     if (!child || !this.isRunning) return;
+    // A paused process would not act on SIGTERM until continued.
+    child.kill('SIGCONT');
     child.kill('SIGTERM');
     if (await this.waitForExit(STOP_GRACE_MS)) return;
     child.kill('SIGKILL');
@@ -100,6 +102,16 @@ export class RedisServer {
     if (!this.child || !this.isRunning) return;
     this.child.kill('SIGKILL');
     await this.waitForExit(STOP_GRACE_MS);
+  }
+
+  /** SIGSTOP: the process stays, the port stays open, nothing answers (a hung Redis). */
+  pause(): void {
+    if (this.child && this.isRunning) this.child.kill('SIGSTOP');
+  }
+
+  /** SIGCONT after `pause()`. */
+  resume(): void {
+    if (this.child && this.isRunning) this.child.kill('SIGCONT');
   }
 
   /** Stops (gracefully) if running, then starts again on the same port with the same dir. */
@@ -262,6 +274,21 @@ function runRedisCli(args: string[]): Promise<string> {
   });
 }
 
+/**
+ * Polls `condition` until it holds, at most `attempts` times `intervalMs` apart (a bounded loop:
+ * tests assert on the returned boolean instead of timing anything).
+ */
+export async function waitUntil(
+  condition: () => boolean | Promise<boolean>,
+  { attempts = 100, intervalMs = 50 }: { attempts?: number; intervalMs?: number } = {},
+): Promise<boolean> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    if (await condition()) return true;
+    await sleep(intervalMs);
+  }
+  return condition();
+}
+
 /** Starts one standalone server (shorthand for `RedisServer.start`). */
 export function startRedis(options: RedisServerOptions = {}): Promise<RedisServer> {
   return RedisServer.start(options);
@@ -305,8 +332,8 @@ function bindAndRelease(port: number): Promise<number> {
   });
 }
 
-/** One inline PING over a raw socket: 'PONG', or undefined when nothing (or an error) answers. */
-function ping(port: number): Promise<string | undefined> {
+/** One inline PING over a raw socket: 'PONG', or undefined when nothing (or an error) answers in time. */
+export function ping(port: number, timeoutMs = 500): Promise<string | undefined> {
   return new Promise((resolve) => {
     const socket = new Socket();
     let reply = '';
@@ -314,7 +341,7 @@ function ping(port: number): Promise<string | undefined> {
       socket.destroy();
       resolve(value);
     };
-    socket.setTimeout(500, () => finish(undefined));
+    socket.setTimeout(timeoutMs, () => finish(undefined));
     socket.once('error', () => finish(undefined));
     socket.on('data', (chunk) => {
       reply += chunk.toString('utf8');
