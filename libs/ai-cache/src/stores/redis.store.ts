@@ -51,6 +51,12 @@ const MAX_SCAN_PAGES = 1_000_000;
 const RECONNECT_BASE_MS = 50;
 const RECONNECT_MAX_MS = 2000;
 const QUIT_TIMEOUT_MS = 500;
+/**
+ * ioredis arms a timer of this length on disconnect() to destroy a socket that does not close; for a
+ * socket that is already closed (a client closed while Redis is down) nothing ever clears it, so a
+ * long one would hold the process open at shutdown. Default 2000.
+ */
+const DISCONNECT_TIMEOUT_MS = 50;
 
 /**
  * Redis reply errors mean Redis answered, so they do not trip the breaker (a foreign key of the wrong
@@ -234,8 +240,16 @@ export class RedisStore implements CacheStore {
   duplicateClient(): RedisClient {
     // Lazy: the caller connects it when it is ready to listen. Offline queue on: a SUBSCRIBE sent while
     // reconnecting should wait for the connection rather than fail.
-    if (isCluster(this.client)) return this.client.duplicate([], { lazyConnect: true, enableOfflineQueue: true });
-    return this.client.duplicate({ lazyConnect: true, enableOfflineQueue: true, autoResubscribe: false });
+    if (isCluster(this.client)) {
+      const redisOptions = { ...this.client.options.redisOptions, disconnectTimeout: DISCONNECT_TIMEOUT_MS };
+      return this.client.duplicate([], { lazyConnect: true, enableOfflineQueue: true, redisOptions });
+    }
+    return this.client.duplicate({
+      lazyConnect: true,
+      enableOfflineQueue: true,
+      autoResubscribe: false,
+      disconnectTimeout: DISCONNECT_TIMEOUT_MS,
+    });
   }
 
   /** Never rejects. The key count is SCAN based and reused for `keyCountCacheMs`; memory is INFO's used_memory. */
@@ -366,6 +380,7 @@ function createClient(options: RedisStoreOptions): RedisClient {
     // stale SET could overwrite a newer value.
     autoResendUnfulfilledCommands: false,
     connectionName: 'nestjs-ai-cache',
+    disconnectTimeout: DISCONNECT_TIMEOUT_MS,
   };
   if (options.cluster) {
     const clusterOptions: ClusterOptions = {
@@ -406,17 +421,20 @@ function isWrongType(error: unknown): boolean {
 
 /**
  * QUIT when connected (replies still pending are delivered first), a hard disconnect otherwise or if
- * QUIT is not answered in time; resolves once the client has ended, so no socket or timer is left.
+ * QUIT is not answered in time; resolves once no socket or reconnect timer is left.
  */
 export async function quitClient(client: RedisClient): Promise<void> {
-  if (client.status === 'end') return;
+  const status = client.status as string;
+  if (status === 'end') return;
+  // Only a client with a socket has an 'end' to wait for; a reconnecting one just has its timer,
+  // which disconnect() clears (and then never emits 'end').
+  const hasSocket = status === 'ready' || status === 'connecting' || status === 'connect';
   let timer: NodeJS.Timeout | undefined;
   const ended = new Promise<void>((resolve) => {
     client.once('end', resolve);
-    timer = setTimeout(resolve, QUIT_TIMEOUT_MS);
+    timer = setTimeout(resolve, hasSocket ? QUIT_TIMEOUT_MS : 0);
   });
-  // disconnect() also stops the reconnect loop of a client that is down.
-  if (client.status === 'ready') client.quit().catch(() => client.disconnect());
+  if (status === 'ready') client.quit().catch(() => client.disconnect());
   else client.disconnect();
   await ended;
   clearTimeout(timer);
