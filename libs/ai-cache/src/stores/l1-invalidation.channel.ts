@@ -186,11 +186,21 @@ export function parseMessage(raw: string): WireMessage | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const { v, from, keys, patterns, all } = value as Record<string, unknown>;
   if (v !== MESSAGE_VERSION || typeof from !== 'string') return undefined;
-  if (keys !== undefined && !isStringArray(keys)) return undefined;
-  if (patterns !== undefined && !isStringArray(patterns)) return undefined;
-  if (all !== undefined && typeof all !== 'boolean') return undefined;
-  if (keys === undefined && patterns === undefined && all !== true) return undefined;
-  return { v, from, keys, patterns, all };
+  const message: WireMessage = { v, from };
+  if (keys !== undefined) {
+    if (!isStringArray(keys)) return undefined;
+    message.keys = keys;
+  }
+  if (patterns !== undefined) {
+    if (!isStringArray(patterns)) return undefined;
+    message.patterns = patterns;
+  }
+  if (all !== undefined) {
+    if (typeof all !== 'boolean') return undefined;
+    message.all = all;
+  }
+  if (!message.keys && !message.patterns && !message.all) return undefined;
+  return message;
 }
 
 function isStringArray(value: unknown): value is string[] {

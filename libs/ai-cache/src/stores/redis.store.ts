@@ -351,18 +351,22 @@ export class RedisStore implements CacheStore {
     return total;
   }
 
-  /** Logs the loss and the return of the connection once each (ours only: a user's client is theirs). */
+  /**
+   * Notes the loss and the return of the connection once each, at debug level: the breaker already
+   * warns once when Redis becomes unusable and logs once when it is back (ours only: a user's client
+   * is theirs to watch).
+   */
   private watchConnection(client: RedisClient): void {
     // Without an 'error' listener ioredis prints every failed reconnect attempt to the console.
     client.on('error', (error: Error) => {
       if (this.lostConnection || this.closed) return;
       this.lostConnection = true;
-      this.logger?.warn(`Redis connection error: ${error.message}; serving from memory until it is back`);
+      this.logger?.debug?.(`Redis connection error: ${error.message}; reconnecting in the background`);
     });
     client.on('ready', () => {
       if (!this.lostConnection) return;
       this.lostConnection = false;
-      this.logger?.log('Redis connection restored');
+      this.logger?.debug?.('Redis connection restored');
     });
   }
 }

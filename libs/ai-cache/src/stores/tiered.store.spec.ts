@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { Redis } from 'ioredis';
 import { RedisServer, startRedis, stopAllRedisServers, waitUntil } from '../../../../test/support/redis-harness';
+import type { StoreLogger } from './circuit-breaker';
 import { RedisStore } from './redis.store';
 import { TieredStore, TieredStoreOptions } from './tiered.store';
 
@@ -34,7 +35,7 @@ describe('TieredStore (L1 memory + L2 real redis-server)', () => {
     url: string,
     namespace: string,
     overrides: Partial<Omit<TieredStoreOptions, 'redis'>> = {},
-    redisOverrides: { client?: Redis; connectTimeoutMs?: number } = {},
+    redisOverrides: { client?: Redis; connectTimeoutMs?: number; logger?: StoreLogger } = {},
   ) => {
     const redis = new RedisStore({
       namespace,
@@ -43,6 +44,7 @@ describe('TieredStore (L1 memory + L2 real redis-server)', () => {
       connectTimeoutMs: redisOverrides.connectTimeoutMs ?? 2000,
       commandTimeoutMs: 200,
       breaker: { baseCooldownMs: 200, maxCooldownMs: 400 },
+      logger: redisOverrides.logger,
     });
     const store = new TieredStore({ redis, memoryCacheSize: 10, connectTimeoutMs: redisOverrides.connectTimeoutMs ?? 2000, ...overrides });
     stores.push(store);
@@ -240,7 +242,9 @@ describe('TieredStore (L1 memory + L2 real redis-server)', () => {
   it('survives kill -9 of Redis mid-run: no call throws, memory serves, and it recovers by itself', async () => {
     const victim = await startRedis();
     const namespace = nextNamespace();
-    const store = makeStore(victim.url, namespace, { memoryCacheSize: 2, degradedMemorySize: 100 });
+    const lines: string[] = [];
+    const logger: StoreLogger = { log: (m) => lines.push(`log ${m}`), warn: (m) => lines.push(`warn ${m}`) };
+    const store = makeStore(victim.url, namespace, { memoryCacheSize: 2, degradedMemorySize: 100, logger }, { logger });
     await store.connect();
     await store.set('before', Buffer.from('b'), 60_000);
 
@@ -275,6 +279,9 @@ describe('TieredStore (L1 memory + L2 real redis-server)', () => {
     const inspectVictim = new Redis(victim.port, '127.0.0.1');
     expect(await inspectVictim.get(`${namespace}:after`)).toBe('a');
     inspectVictim.disconnect();
+    // One warning for the outage and one line for the recovery, not one per call.
+    expect(lines.filter((line) => line.startsWith('warn'))).toEqual([expect.stringMatching(/^warn Redis circuit opened/)]);
+    expect(lines.filter((line) => line.startsWith('log'))).toEqual(['log Redis circuit closed: backend answering again']);
     await victim.stop();
   });
 

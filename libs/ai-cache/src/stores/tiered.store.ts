@@ -290,14 +290,15 @@ export class TieredStore implements CacheStore {
     if (!this.redisFailing) return;
     this.redisFailing = false;
     this.clearMemoryTiers();
-    this.logger?.log('Redis answering again: memory tiers cleared (they may hold entries invalidated meanwhile)');
+    // Debug only: the circuit breaker logs the outage and the recovery once each.
+    this.logger?.debug?.('Redis answering again: memory tiers cleared (they may hold entries invalidated meanwhile)');
   }
 
   private onRedisFailed(error: unknown): void {
     if (this.redisFailing) return;
     this.redisFailing = true;
     const reason = error instanceof Error ? error.message : String(error);
-    this.logger?.warn(`Redis unavailable (${reason}): serving from memory only`);
+    this.logger?.debug?.(`Redis call failed (${reason}): serving from memory until Redis answers again`);
   }
 
   private clearMemoryTiers(): void {
