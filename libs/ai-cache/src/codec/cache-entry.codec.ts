@@ -1,0 +1,205 @@
+import { performance } from 'node:perf_hooks';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { assertJsonCompatible } from '../keys/canonical-json';
+
+export interface CacheEntryCodecOptions {
+  /** JSON larger than this many bytes is deflated (when that makes it smaller). */
+  compressionThreshold: number;
+  /** zlib level, 1 (fastest) to 9 (smallest). */
+  compressionLevel: number;
+}
+
+/** Facts stored next to a value, for `getCachedResponse` and the monitor. */
+export interface EntryMeta {
+  operation?: string;
+  /** Length of the request text, in characters. */
+  textLength?: number;
+  /** How long computing the value took, in milliseconds. */
+  computeMs?: number;
+  /** Epoch milliseconds. Default: `Date.now()`. */
+  cachedAt?: number;
+}
+
+export interface EncodedEntry {
+  /** What the stores keep: the envelope header, then raw or deflated JSON. */
+  bytes: Buffer;
+  compressed: boolean;
+  /** Size of the JSON before compression. */
+  jsonBytes: number;
+  /** `bytes.length`. */
+  storedBytes: number;
+  /** Milliseconds spent compressing (0 when the JSON was under the threshold). */
+  compressMs: number;
+}
+
+export interface DecodedEntry<T> {
+  value: T;
+  /** Epoch milliseconds. */
+  cachedAt: number;
+  compressed: boolean;
+  operation?: string;
+  textLength?: number;
+  computeMs?: number;
+}
+
+/**
+ * Envelope, version 1:
+ *
+ *     A1 41 49 43 ("\xa1AIC")  01 (version)  flags  payload
+ *
+ * flags bit 0 set: the payload is deflate-raw; no other bit may be set. The (inflated) payload is
+ * UTF-8 JSON of `{ t: cachedAt, o?: operation, l?: textLength, c?: computeMs, v: value }`.
+ * The magic starts with a non-ASCII byte so that no text or JSON value written by someone else can
+ * pass for an envelope, and the version byte lets a future format coexist with this one in Redis.
+ */
+const MAGIC = Buffer.from([0xa1, 0x41, 0x49, 0x43]);
+const FORMAT_VERSION = 1;
+const FLAG_DEFLATE_RAW = 0x01;
+const KNOWN_FLAGS = FLAG_DEFLATE_RAW;
+const HEADER_LENGTH = MAGIC.length + 2;
+
+/** Inflating stops here: a few hundred bytes of hostile deflate data must not allocate gigabytes. */
+export const MAX_INFLATED_BYTES = 64 * 1024 * 1024;
+
+const ENVELOPE_KEYS = new Set(['t', 'o', 'l', 'c', 'v']);
+
+interface Envelope {
+  t: number;
+  o?: string;
+  l?: number;
+  c?: number;
+  v: unknown;
+}
+
+/**
+ * Turns values into the bytes every tier stores, and back. One codec for memory and Redis, so that
+ * both tiers return the same value for the same entry (and mutating a returned value never changes
+ * the cache: every read parses a fresh copy).
+ *
+ * Stored bytes are untrusted: `decode` only ever parses JSON, never throws, and answers `undefined`
+ * for anything that is not an intact envelope of a known version.
+ */
+export class CacheEntryCodec {
+  private readonly utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+  constructor(private readonly options: CacheEntryCodecOptions) {
+    const { compressionThreshold, compressionLevel } = options;
+    if (!Number.isFinite(compressionThreshold) || compressionThreshold < 0) {
+      throw new RangeError(`compressionThreshold must be a number of bytes >= 0, got ${compressionThreshold}`);
+    }
+    if (!Number.isInteger(compressionLevel) || compressionLevel < 1 || compressionLevel > 9) {
+      throw new RangeError(`compressionLevel must be an integer from 1 to 9, got ${compressionLevel}`);
+    }
+  }
+
+  /**
+   * @throws TypeError for what JSON cannot represent faithfully (functions, symbols, BigInt,
+   *   non-finite numbers, circular structures, Map/Set and other built-ins JSON flattens to `{}`,
+   *   `undefined` as the whole value) and for malformed `meta`. As with JSON, `undefined`
+   *   properties are dropped and `undefined` array items come back as `null`.
+   */
+  encode(value: unknown, meta: EntryMeta = {}): EncodedEntry {
+    if (value === undefined) throw new TypeError('Cannot cache undefined: it has no JSON representation (use null)');
+    // Measured on ~2 KB responses: this pre-walk + the native stringify costs 0-40% over a bare
+    // stringify, where a validating replacer costs 30-90% (a replacer takes V8 off its fast path).
+    assertJsonCompatible(value, 'value');
+    const envelope: Envelope = {
+      t: meta.cachedAt ?? Date.now(),
+      o: meta.operation,
+      l: meta.textLength,
+      c: meta.computeMs,
+      v: value,
+    };
+    assertValidMeta(envelope);
+
+    const json = JSON.stringify(envelope);
+    const jsonBytes = Buffer.byteLength(json, 'utf8');
+    let compressMs = 0;
+    if (jsonBytes > this.options.compressionThreshold) {
+      const started = performance.now();
+      const deflated = deflateRawSync(json, { level: this.options.compressionLevel });
+      compressMs = performance.now() - started;
+      if (deflated.length < jsonBytes) {
+        const bytes = Buffer.allocUnsafe(HEADER_LENGTH + deflated.length);
+        writeHeader(bytes, FLAG_DEFLATE_RAW);
+        deflated.copy(bytes, HEADER_LENGTH);
+        return { bytes, compressed: true, jsonBytes, storedBytes: bytes.length, compressMs };
+      }
+    }
+    const bytes = Buffer.allocUnsafe(HEADER_LENGTH + jsonBytes);
+    writeHeader(bytes, 0);
+    bytes.write(json, HEADER_LENGTH, 'utf8');
+    return { bytes, compressed: false, jsonBytes, storedBytes: bytes.length, compressMs };
+  }
+
+  /** The entry in `bytes`, or undefined when they are not an intact envelope this codec wrote. Never throws. */
+  decode<T = unknown>(bytes: Buffer): DecodedEntry<T> | undefined {
+    if (!(bytes instanceof Uint8Array) || bytes.length <= HEADER_LENGTH) return undefined;
+    for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC[i]) return undefined;
+    if (bytes[MAGIC.length] !== FORMAT_VERSION) return undefined;
+    const flags = bytes[MAGIC.length + 1];
+    if ((flags & ~KNOWN_FLAGS) !== 0) return undefined;
+    const compressed = (flags & FLAG_DEFLATE_RAW) !== 0;
+
+    let parsed: unknown;
+    try {
+      const payload = bytes.subarray(HEADER_LENGTH);
+      const json = compressed ? inflateRawSync(payload, { maxOutputLength: MAX_INFLATED_BYTES }) : payload;
+      // JSON.parse only: nothing stored is ever executed, and a "__proto__" key becomes a plain own
+      // property, never an object's prototype.
+      parsed = JSON.parse(this.utf8.decode(json));
+    } catch {
+      return undefined; // corrupt, truncated, oversized or not UTF-8: the caller counts it as a corrupted entry
+    }
+    if (!isEnvelope(parsed)) return undefined;
+
+    const entry: DecodedEntry<T> = { value: parsed.v as T, cachedAt: parsed.t, compressed };
+    if (parsed.o !== undefined) entry.operation = parsed.o;
+    if (parsed.l !== undefined) entry.textLength = parsed.l;
+    if (parsed.c !== undefined) entry.computeMs = parsed.c;
+    return entry;
+  }
+}
+
+function writeHeader(bytes: Buffer, flags: number): void {
+  MAGIC.copy(bytes, 0);
+  bytes[MAGIC.length] = FORMAT_VERSION;
+  bytes[MAGIC.length + 1] = flags;
+}
+
+/** Encode refuses what decode would refuse, so a write can never produce an entry that reads as corrupt. */
+function assertValidMeta(envelope: Envelope): void {
+  if (!isNonNegativeNumber(envelope.t)) {
+    throw new TypeError(`EntryMeta.cachedAt must be epoch milliseconds, got ${String(envelope.t)}`);
+  }
+  if (envelope.o !== undefined && typeof envelope.o !== 'string') {
+    throw new TypeError(`EntryMeta.operation must be a string, got ${typeof envelope.o}`);
+  }
+  if (envelope.l !== undefined && !isCount(envelope.l)) {
+    throw new TypeError(`EntryMeta.textLength must be an integer >= 0, got ${String(envelope.l)}`);
+  }
+  if (envelope.c !== undefined && !isNonNegativeNumber(envelope.c)) {
+    throw new TypeError(`EntryMeta.computeMs must be a number of milliseconds >= 0, got ${String(envelope.c)}`);
+  }
+}
+
+function isEnvelope(parsed: unknown): parsed is Envelope {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return false;
+  const fields = Object.keys(parsed);
+  if (!fields.every((field) => ENVELOPE_KEYS.has(field)) || !fields.includes('v')) return false;
+  const { t, o, l, c } = parsed as Record<string, unknown>;
+  return (
+    isNonNegativeNumber(t) &&
+    (o === undefined || typeof o === 'string') &&
+    (l === undefined || isCount(l)) &&
+    (c === undefined || isNonNegativeNumber(c))
+  );
+}
+
+function isNonNegativeNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
+function isCount(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}

@@ -1,0 +1,314 @@
+import { createHash } from 'node:crypto';
+import type { AIRequest } from '../interfaces/ai-request.interface';
+import { compileGlob } from '../utils/glob';
+import { assertValidOperation, CacheKeyBuilder, MAX_CACHE_KEY_LENGTH, MAX_OPERATION_LENGTH } from './cache-key.builder';
+
+const tiers = { small: 500, medium: 5000, large: 50000 };
+const hashedKeys = new CacheKeyBuilder({ textHashThreshold: 1000, textSizeTiers: tiers, readableKeys: false });
+const readableKeys = new CacheKeyBuilder({ textHashThreshold: 1000, textSizeTiers: tiers, readableKeys: true });
+const keyOf = (request: AIRequest, scope?: string) => hashedKeys.build(request, scope).key;
+
+const DIGEST = '[A-Za-z0-9_-]{43}';
+const SCOPE = 's\\.[A-Za-z0-9_-]{16}';
+
+describe('CacheKeyBuilder', () => {
+  describe('layout', () => {
+    it('is ai:<operation>:<digest>, and ai:<operation>:s.<scope>:<digest> with a scope', () => {
+      const request = { text: 'Some text', operation: 'summarize' };
+      expect(keyOf(request)).toMatch(new RegExp(`^ai:summarize:${DIGEST}$`));
+      expect(keyOf(request, 'tenant-1')).toMatch(new RegExp(`^ai:summarize:${SCOPE}:${DIGEST}$`));
+    });
+
+    it('hashes the documented encoding: tagged, length-prefixed fields, then the raw text', () => {
+      const text = 'The quick brown fox';
+      const expected = createHash('sha256')
+        .update('nestjs-ai-cache:request:v1\n' + 'o9:summarize' + 'p11.0:{"max":100}' + 'q3.0:why' + 's-' + 't19:' + text)
+        .digest('base64url');
+      expect(keyOf({ text, operation: 'summarize', options: { max: 100 }, question: 'why' })).toBe(`ai:summarize:${expected}`);
+    });
+
+    it('hashes strings as latin1 up to their first character above U+00FF, then as UTF-16LE', () => {
+      const text = 'café 中文 \ud800!';
+      const expected = createHash('sha256')
+        .update('nestjs-ai-cache:request:v1\n' + 'o2:qa' + 'p2.0:{}' + 'q2.4:', 'latin1')
+        .update('\u00e9t', 'latin1')
+        .update('\u4e2d\u2019', 'utf16le')
+        .update('s-' + 't5:' + 'caf\u00e9 ', 'latin1')
+        .update('中文 \ud800!', 'utf16le')
+        .digest('base64url');
+      expect(keyOf({ text, operation: 'qa', question: 'ét中’' })).toBe(`ai:qa:${expected}`);
+    });
+
+    it('reports the operation, the text length and its size tier', () => {
+      expect(hashedKeys.build({ text: 'x'.repeat(42), operation: 'qa' })).toEqual({
+        key: expect.stringMatching(/^ai:qa:/),
+        operation: 'qa',
+        textLength: 42,
+        textTier: 'small',
+      });
+    });
+
+    it.each([
+      [499, 'small'],
+      [500, 'medium'],
+      [4999, 'medium'],
+      [5000, 'large'],
+      [49999, 'large'],
+      [50000, 'xlarge'],
+    ])('puts a %i-character text in the %s tier', (length, tier) => {
+      expect(hashedKeys.build({ text: 'a'.repeat(length), operation: 'summarize' }).textTier).toBe(tier);
+    });
+  });
+
+  describe('same request, same key', () => {
+    const base = { text: 'Hello', operation: 'summarize' };
+
+    it('is deterministic across builders and object identities', () => {
+      const other = new CacheKeyBuilder({ textHashThreshold: 1000, textSizeTiers: tiers, readableKeys: false });
+      expect(keyOf({ ...base, options: { a: 1 } })).toBe(other.build({ ...base, options: { a: 1 } }).key);
+    });
+
+    it('ignores option key order at every depth', () => {
+      const a = { model: { name: 'm', params: { temperature: 0.2, top_p: 1, stop: ['a', 'b'] } }, max_length: 100 };
+      const b = { max_length: 100, model: { params: { stop: ['a', 'b'], top_p: 1, temperature: 0.2 }, name: 'm' } };
+      expect(keyOf({ ...base, options: a })).toBe(keyOf({ ...base, options: b }));
+    });
+
+    it('treats undefined options, {} and no options alike, and drops undefined option values', () => {
+      expect(keyOf({ ...base, options: {} })).toBe(keyOf(base));
+      expect(keyOf({ ...base, options: undefined })).toBe(keyOf(base));
+      expect(keyOf({ ...base, options: { a: 1, b: undefined } })).toBe(keyOf({ ...base, options: { a: 1 } }));
+    });
+
+    it('treats question: undefined and no question alike', () => {
+      expect(keyOf({ ...base, question: undefined })).toBe(keyOf(base));
+    });
+  });
+
+  describe('distinct requests, distinct keys', () => {
+    const base: AIRequest = { text: 'Hello world', operation: 'qa', options: { n: 1 }, question: 'Who?' };
+
+    it.each<[string, AIRequest]>([
+      ['operation', { ...base, operation: 'summarize' }],
+      ['text', { ...base, text: 'Hello world!' }],
+      ['options', { ...base, options: { n: 2 } }],
+      ['option type: 1 vs "1"', { ...base, options: { n: '1' } }],
+      ['nested option', { ...base, options: { n: 1, m: { k: 1 } } }],
+      ['array order in options', { ...base, options: { n: [1, 2] } }],
+      ['question', { ...base, question: 'Why?' }],
+      ['no question', { ...base, question: undefined }],
+      ['empty question', { ...base, question: '' }],
+    ])('differs when the %s differs', (_label, other) => {
+      expect(keyOf(other)).not.toBe(keyOf(base));
+    });
+
+    it('keeps { n: 1 } and { n: "1" } apart, and [1, 2] and [2, 1]', () => {
+      expect(keyOf({ text: 't', operation: 'qa', options: { n: 1 } })).not.toBe(keyOf({ text: 't', operation: 'qa', options: { n: '1' } }));
+      expect(keyOf({ text: 't', operation: 'qa', options: { n: [1, 2] } })).not.toBe(
+        keyOf({ text: 't', operation: 'qa', options: { n: [2, 1] } }),
+      );
+    });
+
+    it('never lets bytes slide from one field into the next', () => {
+      const keys = [
+        keyOf({ operation: 'qa', question: 'ab', text: 'c' }),
+        keyOf({ operation: 'qa', question: 'a', text: 'bc' }),
+        keyOf({ operation: 'qa', question: '', text: 'abc' }),
+        keyOf({ operation: 'qa', text: 'abc' }),
+        keyOf({ operation: 'qa', text: 'q-abc' }),
+        keyOf({ operation: 'qa', options: { a: 'b' }, text: '' }),
+        keyOf({ operation: 'qa', options: { a: '' }, text: 'b' }),
+        keyOf({ operation: 'qa', question: '{"a":"b"}', text: '' }),
+      ];
+      expect(new Set(keys).size).toBe(keys.length);
+    });
+
+    it('keeps texts and questions with lone surrogates apart from their U+FFFD lookalikes', () => {
+      expect(keyOf({ operation: 'qa', text: 'a\ud800' })).not.toBe(keyOf({ operation: 'qa', text: 'a\ufffd' }));
+      expect(keyOf({ operation: 'qa', text: '\ud800' })).not.toBe(keyOf({ operation: 'qa', text: '\udc00' }));
+      expect(keyOf({ operation: 'qa', text: 't', question: '\ud800' })).not.toBe(
+        keyOf({ operation: 'qa', text: 't', question: '\ufffd' }),
+      );
+      expect(keyOf({ operation: 'qa', text: '' }, '\ud800')).not.toBe(keyOf({ operation: 'qa', text: '' }, '\ufffd'));
+    });
+
+    it('gives each scope its own keys, and keeps them apart from unscoped ones', () => {
+      const request = { text: 't', operation: 'qa' };
+      const keys = [keyOf(request), keyOf(request, 'a'), keyOf(request, 'b'), keyOf(request, 'ab')];
+      expect(new Set(keys).size).toBe(keys.length);
+    });
+  });
+
+  describe('user text', () => {
+    const marker = 'ZEBRA_MARKER_7731';
+
+    it('never appears in keys by default', () => {
+      for (const text of [marker, `${marker} ${'x'.repeat(5000)}`]) {
+        const key = keyOf({ text, operation: 'qa', question: marker, options: { marker } }, marker);
+        expect(key).not.toContain(marker);
+        expect(key).not.toContain('ZEBRA');
+      }
+    });
+
+    it('appears as an escaped preview of short texts with readableKeys', () => {
+      const { key } = readableKeys.build({ text: 'Hi: *what* [is] a?b\\c', operation: 'qa' });
+      expect(key).toMatch(new RegExp(`^ai:qa:Hi%3A%20%2Awhat%2A%20%5Bis%5D%20a%3Fb%5Cc\\.${DIGEST}$`));
+    });
+
+    it('escapes non-ASCII text as UTF-8 bytes and lone surrogates as %uXXXX', () => {
+      expect(readableKeys.build({ text: 'é中😀', operation: 'qa' }).key).toMatch(/^ai:qa:%C3%A9%E4%B8%AD%F0%9F%98%80\./);
+      expect(readableKeys.build({ text: 'a\ud800b', operation: 'qa' }).key).toMatch(/^ai:qa:a%uD800b\./);
+    });
+
+    it('keeps only the first 32 characters, without splitting a surrogate pair', () => {
+      const text = `${'a'.repeat(31)}😀tail`;
+      const { key } = readableKeys.build({ text, operation: 'qa' });
+      expect(key).toMatch(new RegExp(`^ai:qa:${'a'.repeat(31)}\\.${DIGEST}$`));
+      expect(readableKeys.build({ text: 'b'.repeat(40), operation: 'qa' }).key).toMatch(new RegExp(`^ai:qa:${'b'.repeat(32)}\\.`));
+    });
+
+    it('shows no preview for texts longer than textHashThreshold', () => {
+      const short = new CacheKeyBuilder({ textHashThreshold: 10, textSizeTiers: tiers, readableKeys: true });
+      expect(short.build({ text: 'x'.repeat(10), operation: 'qa' }).key).toMatch(new RegExp(`^ai:qa:x{10}\\.${DIGEST}$`));
+      expect(short.build({ text: 'x'.repeat(11), operation: 'qa' }).key).toMatch(new RegExp(`^ai:qa:${DIGEST}$`));
+    });
+
+    it('keeps readable keys distinct for texts with the same preview', () => {
+      const a = readableKeys.build({ text: `${'p'.repeat(32)}A`, operation: 'qa' }).key;
+      const b = readableKeys.build({ text: `${'p'.repeat(32)}B`, operation: 'qa' }).key;
+      expect(a).not.toBe(b);
+    });
+
+    it('never puts a colon or a glob character in a preview', () => {
+      const text = ':*?[]\\.^-_ \t\n';
+      const { key } = readableKeys.build({ text, operation: 'qa' });
+      const preview = key.slice('ai:qa:'.length, key.lastIndexOf('.'));
+      expect(preview).toMatch(/^[A-Za-z0-9_%-]*$/);
+      expect(preview).toContain('-_');
+    });
+  });
+
+  describe('key length', () => {
+    const longOperation = 'o'.repeat(MAX_OPERATION_LENGTH);
+
+    it('stays bounded for a 1 MB text and the longest operation', () => {
+      const text = 'x'.repeat(1024 * 1024);
+      const hashed = hashedKeys.build({ text, operation: longOperation, question: text, options: { text } }, text).key;
+      expect(hashed.length).toBe(3 + 64 + 1 + 19 + 43);
+      const readable = readableKeys.build({ text, operation: longOperation }, 'tenant').key;
+      expect(readable.length).toBeLessThanOrEqual(MAX_CACHE_KEY_LENGTH);
+    });
+
+    it('reaches MAX_CACHE_KEY_LENGTH, and no more, with the widest preview', () => {
+      const { key } = readableKeys.build({ text: '中'.repeat(40), operation: longOperation }, 'tenant');
+      expect(key.length).toBe(MAX_CACHE_KEY_LENGTH);
+      expect(MAX_CACHE_KEY_LENGTH).toBe(419);
+    });
+  });
+
+  describe('operationPattern', () => {
+    const matchesOperation = (operation: string, key: string) => compileGlob(hashedKeys.operationPattern(operation))(key);
+
+    it('is ai:<operation>:*', () => {
+      expect(hashedKeys.operationPattern('summarize')).toBe('ai:summarize:*');
+    });
+
+    it('matches every key of the operation, scoped, unscoped or readable', () => {
+      const request = { text: 'short text', operation: 'summarize' };
+      for (const key of [keyOf(request), keyOf(request, 'tenant'), readableKeys.build(request).key, readableKeys.build(request, 't').key]) {
+        expect(matchesOperation('summarize', key)).toBe(true);
+      }
+    });
+
+    it('never matches another operation that shares a prefix', () => {
+      for (const operation of ['summarize_v2', 'summarize.v2', 'summarize-v2', 'summarizer', 'Summarize']) {
+        const request = { text: 'summarize', operation };
+        expect(matchesOperation('summarize', keyOf(request))).toBe(false);
+        expect(matchesOperation('summarize', keyOf(request, 'x'))).toBe(false);
+        expect(matchesOperation('summarize', readableKeys.build(request).key)).toBe(false);
+      }
+    });
+
+    it('with a scope, matches only that scope', () => {
+      const request = { text: 't', operation: 'qa' };
+      const matches = compileGlob(hashedKeys.operationPattern('qa', 'tenant-a'));
+      expect(matches(keyOf(request, 'tenant-a'))).toBe(true);
+      expect(matches(readableKeys.build(request, 'tenant-a').key)).toBe(true);
+      expect(matches(keyOf(request, 'tenant-b'))).toBe(false);
+      expect(matches(keyOf(request))).toBe(false);
+    });
+
+    it('rejects an invalid operation instead of building a broader pattern', () => {
+      expect(() => hashedKeys.operationPattern('*')).toThrow(TypeError);
+      expect(() => hashedKeys.operationPattern('')).toThrow(TypeError);
+    });
+  });
+
+  describe('scopePattern', () => {
+    it('matches every operation of that scope and nothing else', () => {
+      const matches = compileGlob(hashedKeys.scopePattern('tenant-a'));
+      expect(matches(keyOf({ text: 't', operation: 'qa' }, 'tenant-a'))).toBe(true);
+      expect(matches(readableKeys.build({ text: 't', operation: 'summarize' }, 'tenant-a').key)).toBe(true);
+      expect(matches(keyOf({ text: 't', operation: 'qa' }, 'tenant-b'))).toBe(false);
+      expect(matches(keyOf({ text: 't', operation: 'qa' }))).toBe(false);
+      expect(matches(readableKeys.build({ text: 's', operation: 'qa' }).key)).toBe(false);
+    });
+
+    it('requires a non-empty scope', () => {
+      expect(() => hashedKeys.scopePattern('')).toThrow(TypeError);
+      expect(() => hashedKeys.scopePattern(undefined as unknown as string)).toThrow(TypeError);
+    });
+  });
+
+  describe('validation', () => {
+    it.each(['', 'a:b', 'a*', 'a?', 'a[b]', 'a\\b', 'has space', 'é', 'o'.repeat(65)])('rejects the operation %j, naming it', (operation) => {
+      expect(() => keyOf({ text: 't', operation })).toThrow(TypeError);
+      expect(() => keyOf({ text: 't', operation })).toThrow(JSON.stringify(operation.slice(0, 80)));
+    });
+
+    it('accepts 1 to 64 characters of [A-Za-z0-9_.-]', () => {
+      for (const operation of ['a', 'key_points', 'v1.summarize-fast', 'o'.repeat(64)]) {
+        expect(() => assertValidOperation(operation)).not.toThrow();
+      }
+    });
+
+    it.each<[unknown, RegExp]>([
+      [undefined, /got undefined/],
+      [42, /got number 42/],
+      [null, /got null/],
+      [{}, /got an instance of Object/],
+    ])('rejects a non-string operation (%p)', (operation, message) => {
+      expect(() => assertValidOperation(operation)).toThrow(message);
+    });
+
+    it('rejects a text that is not a string', () => {
+      expect(() => keyOf({ text: 42 as unknown as string, operation: 'qa' })).toThrow(/AIRequest\.text must be a string, got number 42/);
+      expect(() => keyOf({ text: undefined as unknown as string, operation: 'qa' })).toThrow(TypeError);
+    });
+
+    it.each<[unknown, RegExp]>([
+      [null, /got null/],
+      [[1], /got an array/],
+      ['x', /got the string "x"/],
+      [new Map(), /got an instance of Map/],
+    ])('rejects options that are not a plain object (%p)', (options, message) => {
+      expect(() => keyOf({ text: 't', operation: 'qa', options: options as Record<string, unknown> })).toThrow(message);
+    });
+
+    it('rejects options JSON cannot represent, naming the path', () => {
+      const options = { model: { fn: () => 1 } };
+      expect(() => keyOf({ text: 't', operation: 'qa', options })).toThrow(/options\.model\.fn: a function/);
+      expect(() => keyOf({ text: 't', operation: 'qa', options: { n: NaN } })).toThrow(/options\.n: NaN/);
+    });
+
+    it('rejects a question that is not a string', () => {
+      expect(() => keyOf({ text: 't', operation: 'qa', question: 1 as unknown as string })).toThrow(/AIRequest\.question/);
+      expect(() => keyOf({ text: 't', operation: 'qa', question: null as unknown as string })).toThrow(TypeError);
+    });
+
+    it('rejects a request that is not an object, and an empty scope', () => {
+      expect(() => hashedKeys.build(null as unknown as AIRequest)).toThrow(/must be an object, got null/);
+      expect(() => keyOf({ text: 't', operation: 'qa' }, '')).toThrow(/scope/);
+    });
+  });
+});

@@ -1,0 +1,266 @@
+import { createHash, type Hash } from 'node:crypto';
+import type { AIRequest } from '../interfaces/ai-request.interface';
+import type { TextSizeTiers } from '../interfaces/cache-module-options.interface';
+import { canonicalJson } from './canonical-json';
+import { textSizeTier, type TextSizeTier } from './text-size-tier';
+
+export interface CacheKeyBuilderOptions {
+  /** Texts longer than this many characters never get a readable preview. */
+  textHashThreshold: number;
+  textSizeTiers: TextSizeTiers;
+  /** Debugging aid: put an escaped preview of short texts in keys. Off: keys hold no user text. */
+  readableKeys: boolean;
+}
+
+/** A request's cache key (relative to the namespace) and the facts the monitor reports with it. */
+export interface BuiltKey {
+  key: string;
+  operation: string;
+  /** Length of the request text, in UTF-16 code units (`text.length`). */
+  textLength: number;
+  textTier: TextSizeTier;
+}
+
+export const MAX_OPERATION_LENGTH = 64;
+const OPERATION_FORMAT = /^[A-Za-z0-9_.-]+$/;
+
+/** Preview length in characters (UTF-16 code units), when `readableKeys` is on. */
+const PREVIEW_LENGTH = 32;
+/** Worst case per preview code unit: a 3-byte UTF-8 character written as `%XX%XX%XX`. */
+const MAX_ESCAPED_CHARS_PER_CODE_UNIT = 9;
+const DIGEST_LENGTH = 43; // SHA-256, base64url, unpadded
+const SCOPE_DIGEST_LENGTH = 16; // 96 bits: tenants never collide in practice, and the full digest covers the scope too
+
+/**
+ * Longest key `build()` returns, relative to the namespace:
+ * `ai:` (3) + operation (64) + `:` (1) + `s.<scope16>:` (19) + digest (43) = 130 characters,
+ * plus, with `readableKeys`, a preview of at most 32 × 9 escaped characters and its `.` = 419.
+ */
+export const MAX_CACHE_KEY_LENGTH =
+  'ai:'.length +
+  MAX_OPERATION_LENGTH +
+  ':'.length +
+  `s.${'x'.repeat(SCOPE_DIGEST_LENGTH)}:`.length +
+  PREVIEW_LENGTH * MAX_ESCAPED_CHARS_PER_CODE_UNIT +
+  '.'.length +
+  DIGEST_LENGTH;
+
+/**
+ * Bumping this re-keys every entry: do it whenever the hashed encoding below changes, so that an
+ * old entry can never be read as the answer to a request it was not computed for.
+ */
+const KEY_FORMAT = 'nestjs-ai-cache:request:v1';
+const SCOPE_FORMAT = 'nestjs-ai-cache:scope:v1';
+
+/**
+ * Builds the cache key of an AI request:
+ *
+ *     ai:<operation>:<digest>
+ *     ai:<operation>:s.<scopeDigest>:<digest>           with a scope (tenant)
+ *     ai:<operation>:[s.<scopeDigest>:]<preview>.<digest>   with readableKeys, for short texts
+ *
+ * The operation is validated to `[A-Za-z0-9_.-]`, so it never holds `:` or a glob character, and
+ * nothing after it holds `:` except the scope separator: `ai:summarize:*` matches every summarize
+ * key and never a `summarize_v2` one. The digest covers everything that makes two requests
+ * different; the preview is only there for humans reading Redis.
+ */
+export class CacheKeyBuilder {
+  constructor(private readonly options: CacheKeyBuilderOptions) {}
+
+  build(request: AIRequest, scope?: string): BuiltKey {
+    if (typeof request !== 'object' || request === null) {
+      throw new TypeError(`An AI request must be an object, got ${describeType(request)}`);
+    }
+    const { text, operation, options, question } = request;
+    assertValidOperation(operation);
+    if (typeof text !== 'string') throw new TypeError(`AIRequest.text must be a string, got ${describeType(text)}`);
+    if (options !== undefined && !isPlainObject(options)) {
+      throw new TypeError(`AIRequest.options must be a plain object or undefined, got ${describeType(options)}`);
+    }
+    if (question !== undefined && typeof question !== 'string') {
+      throw new TypeError(`AIRequest.question must be a string or undefined, got ${describeType(question)}`);
+    }
+    assertValidScope(scope);
+
+    const digest = requestDigest(operation, options, question, scope, text);
+    const preview =
+      this.options.readableKeys && text.length <= this.options.textHashThreshold ? `${escapePreview(text)}.` : '';
+    return {
+      key: `${this.prefix(operation, scope)}${preview}${digest}`,
+      operation,
+      textLength: text.length,
+      textTier: textSizeTier(text.length, this.options.textSizeTiers),
+    };
+  }
+
+  /** The glob (relative to the namespace) matching exactly the keys of `operation`, of `scope` if given. */
+  operationPattern(operation: string, scope?: string): string {
+    assertValidOperation(operation);
+    assertValidScope(scope);
+    return `${this.prefix(operation, scope)}*`;
+  }
+
+  /** The glob matching every key of `scope`, whatever the operation. */
+  scopePattern(scope: string): string {
+    if (scope === undefined) throw new TypeError('A cache scope must be a non-empty string, got undefined');
+    assertValidScope(scope);
+    return `ai:*:s.${scopeDigest(scope)}:*`;
+  }
+
+  private prefix(operation: string, scope: string | undefined): string {
+    return scope === undefined ? `ai:${operation}:` : `ai:${operation}:s.${scopeDigest(scope)}:`;
+  }
+}
+
+/** Throws a TypeError naming the value unless it is 1-64 characters of `[A-Za-z0-9_.-]`. */
+export function assertValidOperation(operation: unknown): asserts operation is string {
+  if (typeof operation !== 'string') {
+    throw new TypeError(`An AI operation must be a string, got ${describeType(operation)}`);
+  }
+  if (operation.length === 0 || operation.length > MAX_OPERATION_LENGTH || !OPERATION_FORMAT.test(operation)) {
+    const shown = operation.length > 80 ? `${JSON.stringify(operation.slice(0, 80))}…` : JSON.stringify(operation);
+    throw new TypeError(
+      `Invalid AI operation ${shown}: use 1 to ${MAX_OPERATION_LENGTH} characters of A-Z, a-z, 0-9, '_', '.', '-'`,
+    );
+  }
+}
+
+function assertValidScope(scope: unknown): asserts scope is string | undefined {
+  if (scope !== undefined && (typeof scope !== 'string' || scope.length === 0)) {
+    throw new TypeError(`A cache scope must be a non-empty string or undefined, got ${describeType(scope)}`);
+  }
+}
+
+/**
+ * SHA-256 over an injective encoding of the request: every field but the last is tagged and
+ * length-prefixed (`o9:summarize`), so no two different requests feed the hash the same bytes.
+ * The text goes last, with no byte count, so that a large text reaches the hash without being
+ * copied into an intermediate string or buffer.
+ */
+function requestDigest(
+  operation: string,
+  options: Record<string, unknown> | undefined,
+  question: string | undefined,
+  scope: string | undefined,
+  text: string,
+): string {
+  const hash = createHash('sha256');
+  hash.update(`${KEY_FORMAT}\n`);
+  hash.update(`o${operation.length}:${operation}`); // validated ASCII: characters are bytes
+  updateField(hash, 'p', canonicalJson(options ?? {}, 'options'));
+  updateField(hash, 'q', question);
+  updateField(hash, 's', scope);
+  const split = latin1PrefixLength(text);
+  hash.update(`t${split}:`);
+  updateLossless(hash, text, split);
+  return hash.digest('base64url');
+}
+
+/** `<name>-` for an absent field, else `<name><latin1 chars>.<UTF-16 bytes>:<bytes>`. */
+function updateField(hash: Hash, name: string, value: string | undefined): void {
+  if (value === undefined) {
+    hash.update(`${name}-`);
+    return;
+  }
+  const split = latin1PrefixLength(value);
+  hash.update(`${name}${split}.${(value.length - split) * 2}:`);
+  updateLossless(hash, value, split);
+}
+
+/**
+ * Strings are hashed as latin1 up to their first character above U+00FF, then as UTF-16LE. Unlike
+ * UTF-8, which turns every lone surrogate into U+FFFD (so `'\ud800'` and `'\ufffd'` would collide),
+ * this keeps every code unit; it is one byte per character for Latin text, and cheaper than UTF-8
+ * for the rest (no transcoding, 2 bytes where UTF-8 needs 3 for CJK). Finding the split is free for
+ * strings V8 already stores one byte per character.
+ */
+function updateLossless(hash: Hash, value: string, split: number): void {
+  if (split === value.length) {
+    hash.update(value, 'latin1');
+    return;
+  }
+  if (split > 0) hash.update(value.slice(0, split), 'latin1');
+  hash.update(value.slice(split), 'utf16le');
+}
+
+const BEYOND_LATIN1 = /[^\u0000-\u00ff]/;
+
+function latin1PrefixLength(value: string): number {
+  const index = value.search(BEYOND_LATIN1);
+  return index === -1 ? value.length : index;
+}
+
+function scopeDigest(scope: string): string {
+  const hash = createHash('sha256').update(`${SCOPE_FORMAT}\n`);
+  updateField(hash, 's', scope);
+  return hash.digest('base64url').slice(0, SCOPE_DIGEST_LENGTH);
+}
+
+/**
+ * The first 32 characters of `text` (never splitting a surrogate pair), with everything outside
+ * `[A-Za-z0-9_-]` written as `%XX` per UTF-8 byte and lone surrogates as `%uXXXX`: no `:`, `.` or
+ * glob character ever appears raw, and distinct previews stay distinct.
+ */
+function escapePreview(text: string): string {
+  let end = Math.min(text.length, PREVIEW_LENGTH);
+  if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1)) && isLowSurrogate(text.charCodeAt(end))) end--;
+  let preview = '';
+  for (let i = 0; i < end; i++) {
+    const unit = text.charCodeAt(i);
+    if (isPreviewSafe(unit)) {
+      preview += text[i];
+    } else if (isHighSurrogate(unit) && i + 1 < end && isLowSurrogate(text.charCodeAt(i + 1))) {
+      preview += percentEncode(text.slice(i, i + 2));
+      i++;
+    } else if (isHighSurrogate(unit) || isLowSurrogate(unit)) {
+      preview += `%u${unit.toString(16).toUpperCase()}`;
+    } else {
+      preview += percentEncode(text[i]);
+    }
+  }
+  return preview;
+}
+
+function percentEncode(character: string): string {
+  let escaped = '';
+  for (const byte of Buffer.from(character, 'utf8')) escaped += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  return escaped;
+}
+
+function isPreviewSafe(unit: number): boolean {
+  return (
+    (unit >= 0x30 && unit <= 0x39) || // 0-9
+    (unit >= 0x41 && unit <= 0x5a) || // A-Z
+    (unit >= 0x61 && unit <= 0x7a) || // a-z
+    unit === 0x5f || // _
+    unit === 0x2d // -
+  );
+}
+
+const isHighSurrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdbff;
+const isLowSurrogate = (unit: number): boolean => unit >= 0xdc00 && unit <= 0xdfff;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'string':
+      return `the string ${JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)}`;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return `${typeof value} ${String(value)}`;
+    case 'object':
+      return `an instance of ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'Object'}`;
+    case 'undefined':
+      return 'undefined';
+    default:
+      return `a ${typeof value}`;
+  }
+}

@@ -1,0 +1,120 @@
+import { assertJsonCompatible, canonicalJson } from './canonical-json';
+
+describe('canonicalJson', () => {
+  it('sorts object keys at every depth, whatever the insertion order', () => {
+    const a = { model: { name: 'm', params: { top_p: 1, temperature: 0.2 } }, max: 100 };
+    const b = { max: 100, model: { params: { temperature: 0.2, top_p: 1 }, name: 'm' } };
+    expect(canonicalJson(a)).toBe(canonicalJson(b));
+    expect(canonicalJson(a)).toBe('{"max":100,"model":{"name":"m","params":{"temperature":0.2,"top_p":1}}}');
+  });
+
+  it('sorts keys inside objects nested in arrays, but keeps array order', () => {
+    expect(canonicalJson([{ b: 1, a: 2 }, 3])).toBe('[{"a":2,"b":1},3]');
+    expect(canonicalJson([1, 2])).not.toBe(canonicalJson([2, 1]));
+  });
+
+  it('keeps numbers and numeric strings apart', () => {
+    expect(canonicalJson({ n: 1 })).not.toBe(canonicalJson({ n: '1' }));
+    expect(canonicalJson(true)).not.toBe(canonicalJson('true'));
+    expect(canonicalJson(null)).not.toBe(canonicalJson('null'));
+  });
+
+  it('drops undefined properties and writes undefined array items as null, as JSON does', () => {
+    expect(canonicalJson({ a: 1, b: undefined })).toBe(canonicalJson({ a: 1 }));
+    expect(canonicalJson([undefined, 1])).toBe('[null,1]');
+  });
+
+  it('gives the same text as JSON.stringify for data whose keys are already sorted', () => {
+    const value = { a: [1, 'two', null, true, { b: -0.5, c: 'é\u0000"\\' }], d: 'x\ud800y', e: 1e21 };
+    expect(canonicalJson(value)).toBe(JSON.stringify(value));
+  });
+
+  it('keeps strings that differ only by a lone surrogate apart', () => {
+    expect(canonicalJson('\ud800')).not.toBe(canonicalJson('\ud801'));
+    expect(canonicalJson('\ud800')).not.toBe(canonicalJson('\ufffd'));
+  });
+
+  it('uses toJSON, so a Date becomes its ISO string', () => {
+    const date = new Date('2024-01-02T03:04:05.000Z');
+    expect(canonicalJson({ at: date })).toBe('{"at":"2024-01-02T03:04:05.000Z"}');
+  });
+
+  it('accepts objects with a null prototype and class instances by their own enumerable properties', () => {
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { b: 2, a: 1 });
+    class Settings {
+      constructor(
+        public temperature = 0.5,
+        public model = 'm',
+      ) {}
+    }
+    expect(canonicalJson(bare)).toBe('{"a":1,"b":2}');
+    expect(canonicalJson(new Settings())).toBe('{"model":"m","temperature":0.5}');
+  });
+
+  it('unwraps boxed primitives as JSON does', () => {
+    // eslint-disable-next-line no-new-wrappers
+    expect(canonicalJson({ s: new String('x'), n: new Number(2), b: new Boolean(false) })).toBe('{"b":false,"n":2,"s":"x"}');
+  });
+
+  it('accepts a shared (non-circular) reference twice', () => {
+    const shared = { k: 1 };
+    expect(canonicalJson({ a: shared, b: shared })).toBe('{"a":{"k":1},"b":{"k":1}}');
+  });
+
+  describe('rejects what JSON would lose, naming the path', () => {
+    it.each<[string, unknown, RegExp]>([
+      ['a function', { model: { fn: () => 1 } }, /options\.model\.fn: a function/],
+      ['a symbol', { s: Symbol('x') }, /options\.s: a symbol/],
+      ['a BigInt', { big: 10n }, /options\.big: a bigint/],
+      ['NaN', { list: [1, NaN] }, /options\.list\[1\]: NaN is not a finite number/],
+      ['Infinity', { x: Infinity }, /options\.x: Infinity is not a finite number/],
+      ['-Infinity', { x: -Infinity }, /options\.x: -Infinity is not a finite number/],
+      ['a Map', { m: new Map([[1, 2]]) }, /options\.m: a Map would be saved as \{\}/],
+      ['a Set', { s: new Set([1]) }, /options\.s: a Set/],
+      ['a RegExp', { r: /x/ }, /options\.r: a RegExp/],
+      ['a Promise', { p: Promise.resolve(1) }, /options\.p: a Promise/],
+      ['an Error', { e: new Error('x') }, /options\.e: an Error/],
+      ['a typed array', { t: new Uint8Array(2) }, /options\.t: a Uint8Array/],
+      ['a boxed symbol', { s: Object(Symbol('x')) }, /options\.s: a boxed symbol/],
+      ['an awkward key', { 'a b': { 'c-d': () => 1 } }, /options\["a b"\]\["c-d"\]: a function/],
+    ])('%s', (_label, value, message) => {
+      expect(() => canonicalJson(value, 'options')).toThrow(TypeError);
+      expect(() => canonicalJson(value, 'options')).toThrow(message);
+      expect(() => assertJsonCompatible(value, 'options')).toThrow(message);
+    });
+
+    it('a circular reference, however deep', () => {
+      const root: Record<string, unknown> = { a: { b: {} } };
+      (root.a as { b: Record<string, unknown> }).b.back = root;
+      expect(() => canonicalJson(root, 'options')).toThrow(/options\.a\.b\.back: circular reference/);
+      expect(() => assertJsonCompatible(root, 'options')).toThrow(/options\.a\.b\.back: circular reference/);
+    });
+
+    it('a circular array', () => {
+      const list: unknown[] = [1];
+      list.push(list);
+      expect(() => canonicalJson(list)).toThrow(/value\[1\]: circular reference/);
+    });
+
+    it('undefined as the whole value', () => {
+      expect(() => canonicalJson(undefined, 'options')).toThrow(/options: undefined/);
+      expect(() => assertJsonCompatible(undefined, 'options')).toThrow(/options: undefined/);
+    });
+  });
+});
+
+describe('assertJsonCompatible', () => {
+  it('accepts JSON data of every shape without building anything', () => {
+    const value = { a: [1, 'x', null, true, { b: [] }], c: new Date(0), d: undefined, e: Object.create(null) };
+    expect(() => assertJsonCompatible(value)).not.toThrow();
+    expect(() => assertJsonCompatible(0)).not.toThrow();
+    expect(() => assertJsonCompatible(null)).not.toThrow();
+    expect(() => assertJsonCompatible('')).not.toThrow();
+  });
+
+  it('checks what toJSON returns rather than the object itself', () => {
+    const wrapper = { toJSON: () => ({ inner: () => 1 }) };
+    expect(() => assertJsonCompatible({ w: wrapper })).toThrow(/value\.w\.inner: a function/);
+    expect(() => assertJsonCompatible({ w: { toJSON: () => 'fine' } })).not.toThrow();
+  });
+});
