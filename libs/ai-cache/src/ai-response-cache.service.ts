@@ -1,0 +1,325 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CACHE_STORE, RESOLVED_CACHE_OPTIONS } from './cache.constants';
+import { resolveTtl } from './cache-options.resolver';
+import { CacheEntryCodec, type DecodedEntry } from './codec/cache-entry.codec';
+import type {
+  AIRequest,
+  CachedResponse,
+  CacheResponseOptions,
+  GetOrComputeOptions,
+} from './interfaces/ai-request.interface';
+import type { CacheStats } from './interfaces/cache-stats.interface';
+import type { ResolvedCacheOptions } from './interfaces/resolved-cache-options.interface';
+import { type BuiltKey, CacheKeyBuilder, assertValidOperation } from './keys/cache-key.builder';
+import { CacheMonitorService } from './monitor/cache-monitor.service';
+import type { InvalidationSample } from './monitor/monitor.types';
+import type { CacheStore, CacheTier } from './stores/cache-store.interface';
+import { AsyncCoalescer } from './utils/coalesce-async';
+import { msToWholeSeconds, secondsToMs } from './utils/duration';
+
+/** Operation label for the generic key/value methods in metrics. */
+const GENERIC_OPERATION = 'generic';
+const MAX_GENERIC_KEY_LENGTH = 1024;
+
+/** How a `getOrComputeWithStatus` call was answered. */
+export interface CacheOutcome<T> {
+  value: T;
+  /** `hit`: served from the cache; `miss`: this call computed; `coalesced`: waited for an identical call's computation. */
+  status: 'hit' | 'miss' | 'coalesced';
+  /** The tier that answered a hit. */
+  tier?: CacheTier;
+}
+
+/**
+ * The AI response cache: keys, TTLs, codec, single-flight and invalidation on top of one
+ * CacheStore (memory, or memory in front of Redis). Every call reports to CacheMonitorService.
+ *
+ * Failure policy: a broken cache must never break the app. Reads that fail are misses, writes
+ * that fail are logged and counted; only bad input (a non-string text, an uncacheable value)
+ * throws, because that is a bug in the caller that retrying will not fix.
+ */
+@Injectable()
+export class AIResponseCacheService {
+  private readonly logger = new Logger('AICache');
+  private readonly keys: CacheKeyBuilder;
+  private readonly codec: CacheEntryCodec;
+  private readonly inFlight = new AsyncCoalescer();
+  private oversizeLogged = false;
+
+  constructor(
+    @Inject(RESOLVED_CACHE_OPTIONS) private readonly options: ResolvedCacheOptions,
+    @Inject(CACHE_STORE) private readonly store: CacheStore,
+    private readonly monitor: CacheMonitorService,
+  ) {
+    this.keys = new CacheKeyBuilder(options);
+    this.codec = new CacheEntryCodec(options);
+  }
+
+  // ---- generic key/value (the seed's CacheInterface) ----
+
+  async get<T = unknown>(key: string): Promise<T | undefined> {
+    assertGenericKey(key);
+    return (await this.lookup<T>(key, GENERIC_OPERATION))?.value;
+  }
+
+  async set(key: string, value: unknown, ttl?: number | string): Promise<void> {
+    assertGenericKey(key);
+    const ttlSeconds = ttl === undefined ? this.options.defaultTtl : resolveTtl(ttl, 'ttl');
+    await this.write(key, value, ttlSeconds, { operation: GENERIC_OPERATION });
+  }
+
+  async delete(key: string): Promise<boolean> {
+    assertGenericKey(key);
+    const started = performance.now();
+    const removed = await this.guard(() => this.store.delete(key), false);
+    this.monitor.recordOperation('delete', GENERIC_OPERATION, this.store.driver === 'memory' ? 'memory' : 'redis', performance.now() - started);
+    return removed;
+  }
+
+  async exists(key: string): Promise<boolean> {
+    assertGenericKey(key);
+    return this.guard(() => this.store.exists(key), false);
+  }
+
+  /** Whole seconds left (rounded up, as Redis TTL), or undefined when the key is missing. */
+  async getTtl(key: string): Promise<number | undefined> {
+    assertGenericKey(key);
+    const ms = await this.guard(() => this.store.ttl(key), undefined);
+    return ms === undefined ? undefined : msToWholeSeconds(ms);
+  }
+
+  // ---- AI responses ----
+
+  /** The relative key `cacheResponse`/`getCachedResponse` use for `request` (usable with getTtl/exists/delete). */
+  buildKey(request: AIRequest): string {
+    return this.keyFor(request).key;
+  }
+
+  async cacheResponse(request: AIRequest, response: unknown, options: CacheResponseOptions = {}): Promise<void> {
+    const built = this.keyFor(request);
+    await this.write(built.key, response, this.ttlFor(built.operation, options.ttl), {
+      operation: built.operation,
+      textLength: built.textLength,
+    });
+  }
+
+  async getCachedResponse<T = unknown>(request: AIRequest): Promise<CachedResponse<T> | undefined> {
+    const built = this.keyFor(request);
+    const found = await this.lookup<T>(built.key, built.operation);
+    if (!found) return undefined;
+    return {
+      response: found.value,
+      cachedAt: new Date(found.cachedAt).toISOString(),
+      tier: found.tier,
+      compressed: found.compressed,
+      textLength: found.textLength ?? built.textLength,
+    };
+  }
+
+  /**
+   * Cached value for `request`, or `compute()`'s result, cached. Concurrent identical misses share
+   * one computation; its rejection reaches every waiter and is never cached.
+   */
+  async getOrCompute<T>(request: AIRequest, compute: () => T | Promise<T>, options: GetOrComputeOptions<T> = {}): Promise<T> {
+    return (await this.getOrComputeWithStatus(request, compute, options)).value;
+  }
+
+  /** `getOrCompute`, telling whether the value came from the cache (for `X-Cache` headers and logs). */
+  async getOrComputeWithStatus<T>(
+    request: AIRequest,
+    compute: () => T | Promise<T>,
+    options: GetOrComputeOptions<T> = {},
+  ): Promise<CacheOutcome<T>> {
+    const built = this.keyFor(request);
+    const ttlSeconds = this.ttlFor(built.operation, options.ttl);
+    const found = await this.lookup<T>(built.key, built.operation);
+    if (found) return { value: found.value, status: 'hit', tier: found.tier };
+
+    let joined = false;
+    const value = await this.inFlight.run(
+      built.key,
+      () => this.computeAndStore(built, compute, ttlSeconds, options.unless),
+      () => {
+        joined = true;
+        this.monitor.recordCoalescedWait();
+      },
+    );
+    // Waiters get their own copy, as a hit would: one caller mutating its result must not change another's.
+    return joined ? { value: copyOf(value), status: 'coalesced' } : { value, status: 'miss' };
+  }
+
+  // ---- invalidation ----
+
+  /** Removes exactly `operation`'s entries (never `operation_v2`'s) in every tier; returns how many. */
+  async invalidateByOperation(operation: string, context = ''): Promise<number> {
+    assertValidOperation(operation);
+    return this.invalidate(this.keys.operationPattern(operation), { pattern: operation, type: 'operation', context });
+  }
+
+  /**
+   * The seed's semantics: every key of this namespace containing `pattern`, with glob characters
+   * (`*`, `?`, `[…]`) honoured. Matches across operations by design: use invalidateByOperation for exactness.
+   */
+  async invalidatePattern(pattern: string, context = ''): Promise<number> {
+    if (typeof pattern !== 'string' || pattern.length === 0) {
+      throw new TypeError('invalidatePattern: pattern must be a non-empty string (use invalidateAll() to clear the namespace)');
+    }
+    return this.invalidate(`*${pattern}*`, { pattern, type: 'pattern', context });
+  }
+
+  /** Removes everything of this namespace (generic keys included), never anything else. */
+  async invalidateAll(context = ''): Promise<number> {
+    return this.invalidate(undefined, { pattern: '*', type: 'all', context });
+  }
+
+  clear(): Promise<number> {
+    return this.invalidateAll('clear');
+  }
+
+  // ---- stats ----
+
+  async getCacheStats(): Promise<CacheStats> {
+    const stats = await this.guard(() => this.store.stats(), {
+      redis: { status: 'degraded' as const },
+      memory: { entries: 0, maxEntries: 0, bytes: 0 },
+    });
+    return { driver: this.store.driver, redis: stats.redis, memory: stats.memory, performance: this.monitor.getPerformanceStats() };
+  }
+
+  /** Percent of lookups that hit. */
+  getCacheHitRatio(): number {
+    return this.monitor.getHitRatio();
+  }
+
+  /** The seed's performance summary, camelCase (durations in milliseconds). */
+  getPerformanceSummary(): Record<string, unknown> {
+    const stats = this.monitor.getPerformanceStats();
+    const invalidation = this.monitor.getInvalidationFrequencyStats();
+    return {
+      hitRatio: stats.cacheHitRate,
+      totalOperations: stats.totalCacheOperations,
+      cacheHits: stats.cacheHits,
+      cacheMisses: stats.cacheMisses,
+      recentAvgKeyGenerationTime: (stats.keyGeneration as { avgDuration?: number } | undefined)?.avgDuration ?? 0,
+      recentAvgCacheOperationTime: (stats.cacheOperations as { avgDuration?: number } | undefined)?.avgDuration ?? 0,
+      totalInvalidations: invalidation.totalInvalidations,
+      totalKeysInvalidated: invalidation.totalKeysInvalidated,
+      timeSavedMs: stats.timeSavedMs,
+    };
+  }
+
+  // ---- internals ----
+
+  private keyFor(request: AIRequest): BuiltKey {
+    const started = performance.now();
+    const built = this.keys.build(request);
+    this.monitor.recordKeyGeneration(performance.now() - started, built.textLength, built.textTier, built.operation);
+    return built;
+  }
+
+  private ttlFor(operation: string, ttl: number | string | undefined): number {
+    if (ttl !== undefined) return resolveTtl(ttl, 'ttl');
+    return this.options.operationTtls[operation] ?? this.options.defaultTtl;
+  }
+
+  private async lookup<T>(key: string, operation: string): Promise<(DecodedEntry<T> & { tier: CacheTier }) | undefined> {
+    const started = performance.now();
+    const stored = await this.guard(() => this.store.get(key), undefined);
+    const decoded = stored && this.codec.decode<T>(stored.bytes);
+    if (stored && !decoded) {
+      // Untrusted bytes under our key (corrupted, foreign, another version): a miss, and removed.
+      this.monitor.recordCorruptedEntry();
+      await this.guard(() => this.store.delete(key), false);
+    }
+    const durationMs = performance.now() - started;
+    if (!stored || !decoded) {
+      this.monitor.recordLookup(operation, 'miss', durationMs);
+      return undefined;
+    }
+    this.monitor.recordLookup(operation, stored.tier, durationMs);
+    if (decoded.computeMs) this.monitor.recordTimeSaved(decoded.computeMs);
+    return { ...decoded, tier: stored.tier };
+  }
+
+  /** Encodes first (so a bad value throws before anything is written), then stores. */
+  private async write(
+    key: string,
+    value: unknown,
+    ttlSeconds: number,
+    meta: { operation: string; textLength?: number; computeMs?: number },
+  ): Promise<boolean> {
+    const encoded = this.codec.encode(value, meta);
+    if (encoded.compressed) this.monitor.recordCompression(encoded.jsonBytes, encoded.storedBytes, encoded.compressMs);
+    if (encoded.storedBytes > this.options.maxEntryBytes) {
+      this.monitor.recordOversize();
+      if (!this.oversizeLogged) {
+        this.oversizeLogged = true;
+        this.logger.warn(
+          `Not caching a ${encoded.storedBytes}-byte entry for '${meta.operation}': above maxEntryBytes (${this.options.maxEntryBytes}). ` +
+            'Further oversize entries are counted in the monitor, not logged.',
+        );
+      }
+      return false;
+    }
+    const started = performance.now();
+    const ok = await this.guard(async () => {
+      await this.store.set(key, encoded.bytes, secondsToMs(ttlSeconds));
+      return true;
+    }, false);
+    this.monitor.recordOperation('set', meta.operation, this.store.driver === 'memory' ? 'memory' : 'redis', performance.now() - started);
+    return ok;
+  }
+
+  private async computeAndStore<T>(
+    built: BuiltKey,
+    compute: () => T | Promise<T>,
+    ttlSeconds: number,
+    unless: ((result: T) => boolean) | undefined,
+  ): Promise<T> {
+    const started = performance.now();
+    const value = await compute();
+    const computeMs = performance.now() - started;
+    this.monitor.recordComputation();
+    if (unless?.(value) === true) return value;
+    try {
+      await this.write(built.key, value, ttlSeconds, { operation: built.operation, textLength: built.textLength, computeMs });
+    } catch (error) {
+      // The model answered; a value we cannot cache (e.g. a function inside) must not fail the call.
+      this.monitor.recordError();
+      this.logger.warn(`Not caching the result of '${built.operation}': ${(error as Error).message}`);
+    }
+    return value;
+  }
+
+  private async invalidate(pattern: string | undefined, sample: Omit<InvalidationSample, 'at' | 'keysInvalidated' | 'durationMs'>): Promise<number> {
+    const started = performance.now();
+    const removed = await this.guard(() => (pattern === undefined ? this.store.clear() : this.store.deleteMatching(pattern)), 0);
+    this.monitor.recordInvalidation({ ...sample, keysInvalidated: removed, durationMs: performance.now() - started });
+    return removed;
+  }
+
+  /** Stores handle their own outages; this is the last line: a store error becomes `fallback`, counted. */
+  private async guard<R>(action: () => Promise<R>, fallback: R): Promise<R> {
+    try {
+      return await action();
+    } catch (error) {
+      this.monitor.recordError();
+      this.logger.debug?.(`Cache store error: ${(error as Error).message}`);
+      return fallback;
+    }
+  }
+}
+
+function assertGenericKey(key: unknown): asserts key is string {
+  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_GENERIC_KEY_LENGTH) {
+    throw new TypeError(`Cache key must be a non-empty string of at most ${MAX_GENERIC_KEY_LENGTH} characters, got ${typeof key === 'string' ? `${key.length} characters` : typeof key}`);
+  }
+}
+
+function copyOf<T>(value: T): T {
+  try {
+    return structuredClone(value);
+  } catch {
+    return value; // Not cloneable (e.g. holds a function): it was not cacheable either; share it.
+  }
+}

@@ -1,0 +1,11 @@
+/** nestjs-ai-cache: the only public entry point (import path alias `@app/ai-cache` in this monorepo). */
+export { CacheModule } from './cache.module';
+export { CACHE_MODULE_OPTIONS } from './cache.module-definition';
+export { cacheConfig, cacheOptionsFromEnv } from './cache.config';
+export { CacheOptionsError, resolveCacheOptions } from './cache-options.resolver';
+export { AIResponseCacheService, type CacheOutcome } from './ai-response-cache.service';
+export { CacheMonitorService, CACHE_MONITOR_CLOCK } from './monitor/cache-monitor.service';
+export type { CacheAlert, CacheHealth, AlertSeverity, Clock } from './monitor/monitor.types';
+export { CACHE_STORE, RESOLVED_CACHE_OPTIONS, DEFAULT_OPERATION_TTLS } from './cache.constants';
+export type { CacheStore, StoredEntry, CacheTier, StoreStats, StoreHealth } from './stores/cache-store.interface';
+export * from './interfaces';

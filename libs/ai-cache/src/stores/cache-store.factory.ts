@@ -1,0 +1,34 @@
+import { Logger } from '@nestjs/common';
+import type { ResolvedCacheOptions } from '../interfaces/resolved-cache-options.interface';
+import type { CacheMonitorService } from '../monitor/cache-monitor.service';
+import type { CacheStore } from './cache-store.interface';
+import { MemoryStore } from './memory.store';
+
+/**
+ * Picks the store once, from the resolved options. The Redis store is loaded lazily so that apps
+ * on the memory driver never load ioredis (an optional peer for them).
+ */
+export async function createCacheStore(options: ResolvedCacheOptions, monitor: CacheMonitorService): Promise<CacheStore> {
+  const logger = new Logger('AICache');
+  let store: CacheStore;
+  if (options.driver === 'redis') {
+    const { createTieredRedisStore } = await import('./tiered-redis-store.factory');
+    store = createTieredRedisStore(options, monitor, logger);
+    const target = options.redis.client ? 'a user-provided client' : options.redis.cluster ? 'a Redis Cluster' : redactUrl(options.redis.url);
+    logger.log(`Cache driver: redis (${target}), namespace '${options.namespace}', L1 memory tier of ${options.memoryCacheSize} entries`);
+  } else {
+    store = new MemoryStore({
+      maxEntries: options.maxSize,
+      maxBytes: options.maxBytes,
+      onEvict: () => monitor.recordEviction(),
+    });
+    logger.log(`Cache driver: memory (${options.maxSize} entries${options.maxBytes ? `, ${options.maxBytes} bytes` : ''}), namespace '${options.namespace}'`);
+  }
+  monitor.attachStore(store);
+  return store;
+}
+
+/** Never log a password. */
+function redactUrl(url: string | undefined): string {
+  return (url ?? '').replace(/\/\/([^@/]*)@/, '//***@');
+}
