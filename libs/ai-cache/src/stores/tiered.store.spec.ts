@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { Redis } from 'ioredis';
-import { RedisServer, startRedis, stopAllRedisServers, waitUntil } from '../../../../test/support/redis-harness';
+import { RedisServer, startCluster, startRedis, stopAllRedisServers, waitUntil } from '../../../../test/support/redis-harness';
 import type { StoreLogger } from './circuit-breaker';
 import { RedisStore } from './redis.store';
 import { TieredStore, TieredStoreOptions } from './tiered.store';
@@ -177,6 +177,36 @@ describe('TieredStore (L1 memory + L2 real redis-server)', () => {
     expect(b.invalidationCounters()?.received).toBe(7);
   });
 
+  it('does not copy a read into L1 when the key was overwritten while the read was in flight', async () => {
+    const namespace = nextNamespace();
+    const a = makeStore(server.url, namespace);
+    const redisB = new RedisStore({ namespace, url: server.url, connectTimeoutMs: 2000, commandTimeoutMs: 200 });
+    const b = new TieredStore({ redis: redisB, memoryCacheSize: 10 });
+    stores.push(b);
+    await Promise.all([a.connect(), b.connect()]);
+    await a.set('k', Buffer.from('old'), 60_000);
+    expect(await waitUntil(() => b.invalidationCounters()?.received === 1)).toBe(true);
+
+    // B's read gets its answer from Redis, then is held back (as a slow event loop would) while A
+    // overwrites the key and the announcement reaches B.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const read = redisB.getWithTtl.bind(redisB);
+    jest.spyOn(redisB, 'getWithTtl').mockImplementationOnce(async (key) => {
+      const answer = await read(key);
+      await held;
+      return answer;
+    });
+    const inFlight = b.get('k');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await a.set('k', Buffer.from('new'), 60_000);
+    expect(await waitUntil(() => b.invalidationCounters()?.received === 2)).toBe(true);
+    release();
+
+    expect((await inFlight)?.bytes.toString()).toBe('old'); // it was read before the overwrite…
+    expect(await b.get('k')).toEqual({ bytes: Buffer.from('new'), tier: 'redis' }); // …but never cached
+  });
+
   it('counts distinct keys: an entry in L1 and in Redis is removed once and counted once', async () => {
     const namespace = nextNamespace();
     const a = makeStore(server.url, namespace);
@@ -328,5 +358,43 @@ describe('TieredStore (L1 memory + L2 real redis-server)', () => {
     expect(commandStats.some((line) => line.startsWith('cmdstat_unlink:'))).toBe(true);
     expect(commandStats.some((line) => line.startsWith('cmdstat_publish:'))).toBe(true);
     expect(commandStats.filter((line) => /^cmdstat_(keys|flushdb|flushall):/.test(line))).toEqual([]);
+  });
+});
+
+describe('TieredStore on a Redis Cluster (3 masters)', () => {
+  let cluster: Awaited<ReturnType<typeof startCluster>>;
+  const stores: TieredStore[] = [];
+  const make = () => {
+    const redis = new RedisStore({ namespace: 'ai_cache', cluster: { nodes: cluster.seeds }, connectTimeoutMs: 5000, commandTimeoutMs: 500 });
+    const store = new TieredStore({ redis, memoryCacheSize: 10, connectTimeoutMs: 5000 });
+    stores.push(store);
+    return store;
+  };
+
+  beforeAll(async () => {
+    cluster = await startCluster(3);
+  }, 30_000);
+
+  afterAll(async () => {
+    await Promise.all(stores.map((store) => store.close()));
+    await cluster?.stop();
+  });
+
+  it('serves both tiers and keeps two instances\' L1 coherent over the cluster\'s pub/sub', async () => {
+    const [a, b] = [make(), make()];
+    await Promise.all([a.connect(), b.connect()]);
+    await a.set('k', Buffer.from('v1'), 60_000);
+    expect(await waitUntil(() => b.invalidationCounters()?.received === 1)).toBe(true);
+    expect((await b.get('k'))?.tier).toBe('redis');
+    expect((await b.get('k'))?.tier).toBe('memory');
+
+    await a.set('k', Buffer.from('v2'), 60_000);
+    expect(await waitUntil(async () => (await b.get('k'))?.bytes.toString() === 'v2', { attempts: 20, intervalMs: 5 })).toBe(true);
+    for (let i = 0; i < 20; i++) await a.set(`spread:${i}`, Buffer.from('x'), 60_000);
+    const heardByA = a.invalidationCounters()?.received ?? 0;
+    expect(await b.deleteMatching('spread:*')).toBe(20);
+    // A's L1 holds the last spread keys it wrote until B's announcement arrives.
+    expect(await waitUntil(() => a.invalidationCounters()?.received === heardByA + 1)).toBe(true);
+    expect(await a.clear()).toBe(1);
   });
 });
