@@ -1,0 +1,57 @@
+import { BadGatewayException, Body, Controller, Get, HttpCode, HttpStatus, Logger, Post, Res } from '@nestjs/common';
+import type { TextRequest } from '../llm/llm-client.interface';
+import { LlmUpstreamError } from '../llm/llm-upstream.error';
+import { OPERATION_DESCRIPTIONS, type OperationDescription, type TextOperation } from '../operations/text-operation';
+import { ProcessRequestPipe } from './process-request.pipe';
+import { TextProcessorService } from './text-processor.service';
+
+export interface ProcessResponse {
+  operation: TextOperation;
+  result: unknown;
+  /** True when the model was not called for this request. */
+  cached: boolean;
+  processingTimeMs: number;
+}
+
+/** The one thing the controller needs from the HTTP response; keeps it free of Express types. */
+interface HeaderSink {
+  setHeader(name: string, value: string): unknown;
+}
+
+@Controller()
+export class TextProcessorController {
+  private readonly logger = new Logger(TextProcessorController.name);
+
+  constructor(private readonly textProcessor: TextProcessorService) {}
+
+  /** 200 rather than POST's default 201: nothing is created, a computation is returned. */
+  @Post('process')
+  @HttpCode(HttpStatus.OK)
+  async process(
+    @Body(ProcessRequestPipe) request: TextRequest,
+    @Res({ passthrough: true }) response: HeaderSink,
+  ): Promise<ProcessResponse> {
+    try {
+      const outcome = await this.textProcessor.process(request);
+      response.setHeader('X-Cache', outcome.cached ? 'HIT' : 'MISS');
+      return {
+        operation: outcome.operation,
+        result: outcome.result,
+        cached: outcome.cached,
+        processingTimeMs: outcome.processingTimeMs,
+      };
+    } catch (error) {
+      if (error instanceof LlmUpstreamError) {
+        // Nest does not log HTTP exceptions; an unhealthy model is worth a line in the logs.
+        this.logger.warn(`${request.operation}: ${error.message}`);
+        throw new BadGatewayException(error.message, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  @Get('operations')
+  operations(): { operations: readonly OperationDescription[] } {
+    return { operations: OPERATION_DESCRIPTIONS };
+  }
+}
