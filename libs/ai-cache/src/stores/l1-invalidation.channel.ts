@@ -39,7 +39,8 @@ export interface L1InvalidationCounters {
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 const MESSAGE_VERSION = 1;
 
-interface WireMessage {
+/** The JSON published on the channel. */
+export interface WireMessage {
   v: number;
   from: string;
   keys?: string[];
