@@ -34,7 +34,7 @@ describe('Redis driver through CacheModule (real redis-server)', () => {
   afterEach(async () => {
     await Promise.all(apps.splice(0).map((a) => a.close()));
     if (!server.isRunning) await server.restart();
-    if (raw.status !== 'ready') await waitUntil(() => raw.status === 'ready', 5000);
+    if (raw.status !== 'ready') expect(await waitUntil(() => raw.status === 'ready', { attempts: 100, intervalMs: 50 })).toBe(true);
     await raw.flushall(); // the test's own client, on the test's own server: never the library
     await raw.config('RESETSTAT');
   });
@@ -114,7 +114,7 @@ describe('Redis driver through CacheModule (real redis-server)', () => {
     expect(await b.cache.getCachedResponse({ text: 'x', operation: 'summarize' })).toMatchObject({ tier: 'memory' });
 
     expect(await a.cache.invalidateByOperation('summarize', 'model_update')).toBe(2);
-    await waitUntil(async () => (await b.cache.getCachedResponse({ text: 'x', operation: 'summarize' })) === undefined, 1000);
+    expect(await waitUntil(async () => (await b.cache.getCachedResponse({ text: 'x', operation: 'summarize' })) === undefined, { attempts: 10, intervalMs: 10 })).toBe(true);
     expect(await a.cache.getCachedResponse({ text: 'x', operation: 'summarize_v2' })).toBeDefined();
     expect(await other.cache.getCachedResponse({ text: 'x', operation: 'summarize' })).toBeDefined();
 
@@ -132,7 +132,7 @@ describe('Redis driver through CacheModule (real redis-server)', () => {
     await a.cache.set('config', { v: 1 });
     expect(await b.cache.get('config')).toEqual({ v: 1 });
     await a.cache.set('config', { v: 2 });
-    await waitUntil(async () => JSON.stringify(await b.cache.get('config')) === '{"v":2}', 1000);
+    expect(await waitUntil(async () => JSON.stringify(await b.cache.get('config')) === '{"v":2}', { attempts: 10, intervalMs: 10 })).toBe(true);
   });
 
   it('keeps entries across a Redis restart (AOF on)', async () => {
@@ -140,7 +140,7 @@ describe('Redis driver through CacheModule (real redis-server)', () => {
     await a.cache.cacheResponse(summarize, 'persisted');
     await raw.call('BGREWRITEAOF');
     await server.restart();
-    await waitUntil(() => raw.status === 'ready', 5000);
+    expect(await waitUntil(() => raw.status === 'ready', { attempts: 100, intervalMs: 50 })).toBe(true);
     const fresh = await app();
     expect(await fresh.cache.getCachedResponse(summarize)).toMatchObject({ response: 'persisted', tier: 'redis' });
   });
@@ -175,9 +175,9 @@ describe('Redis driver through CacheModule (real redis-server)', () => {
     expect((await monitor.getHealth()).status).toBe('degraded');
 
     await server.restart();
-    await waitUntil(async () => (await monitor.getHealth()).status === 'up', 15_000);
+    expect(await waitUntil(async () => (await monitor.getHealth()).status === 'up', { attempts: 300, intervalMs: 50 })).toBe(true);
     await cache.cacheResponse({ ...summarize, text: 'after' }, 'back');
-    await waitUntil(() => raw.status === 'ready', 5000);
+    expect(await waitUntil(() => raw.status === 'ready', { attempts: 100, intervalMs: 50 })).toBe(true);
     expect(await raw.exists(`ai_cache:${cache.buildKey({ ...summarize, text: 'after' })}`)).toBe(1);
   });
 
