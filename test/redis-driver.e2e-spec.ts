@@ -47,9 +47,13 @@ describe('Redis driver through CacheModule (real redis-server)', () => {
   it('picks the redis driver from the url, connected by the end of init', async () => {
     const { cache, monitor } = await app();
     expect(await monitor.getHealth()).toMatchObject({ status: 'up', driver: 'redis', redis: { connected: true } });
+    await cache.set('user:1', 'x');
+    await cache.cacheResponse(summarize, 'y');
     const stats = await cache.getCacheStats();
     expect(stats.driver).toBe('redis');
-    expect(stats.redis.status).toBe('connected');
+    expect(stats.redis).toMatchObject({ status: 'connected', keys: 2 });
+    expect(stats.redis.memoryUsedBytes).toBeGreaterThan(0);
+    expect(stats.memory).toMatchObject({ entries: 2, maxEntries: 100 });
   });
 
   it('stores under namespace:key, serves L1 first and Redis to a second instance', async () => {
@@ -173,6 +177,9 @@ describe('Redis driver through CacheModule (real redis-server)', () => {
     expect(calls.every((c) => c.status === 'fulfilled')).toBe(true);
     expect(await cache.getCachedResponse({ ...summarize, text: 'during 1' })).toMatchObject({ response: 'computed 1', tier: 'memory' });
     expect((await monitor.getHealth()).status).toBe('degraded');
+    const during = monitor.getPerformanceStats() as { counters: Record<string, number>; store: { breaker: { state: string } } };
+    expect(during.counters.redisErrors).toBeGreaterThan(0);
+    expect(during.store.breaker.state).not.toBe('closed');
 
     await server.restart();
     expect(await waitUntil(async () => (await monitor.getHealth()).status === 'up', { attempts: 300, intervalMs: 50 })).toBe(true);

@@ -38,7 +38,7 @@ export class CacheMonitorService {
   private readonly logger = new Logger('AICache');
   private readonly clock: Clock;
   private readonly config: ResolvedCacheOptions['monitoring'];
-  private store?: Pick<CacheStore, 'driver' | 'health' | 'stats'>;
+  private store?: Pick<CacheStore, 'driver' | 'health' | 'stats' | 'diagnostics'>;
 
   private readonly keyGenerations: RingBuffer<KeyGenerationSample>;
   private readonly cacheOperations: RingBuffer<CacheOperationSample>;
@@ -75,7 +75,7 @@ export class CacheMonitorService {
   }
 
   /** Called once by the store provider, so health can ask the store without a DI cycle. */
-  attachStore(store: Pick<CacheStore, 'driver' | 'health' | 'stats'>): void {
+  attachStore(store: Pick<CacheStore, 'driver' | 'health' | 'stats' | 'diagnostics'>): void {
     this.store = store;
   }
 
@@ -157,6 +157,8 @@ export class CacheMonitorService {
 
   getPerformanceStats(): Record<string, unknown> {
     this.prune();
+    // Redis errors are absorbed by the fail-open store (they never reach the service): read its counters.
+    const diagnostics = this.store?.diagnostics?.();
     const stats: Record<string, unknown> = {
       timestamp: new Date(this.clock()).toISOString(),
       retentionHours: this.config.retention / 3600,
@@ -168,9 +170,10 @@ export class CacheMonitorService {
       byOperation: Object.fromEntries(
         [...this.byOperation].map(([op, c]) => [op, { ...c, hitRate: ratio(c.hits, c.hits + c.misses) }]),
       ),
-      counters: { ...this.counters },
+      counters: { ...this.counters, redisErrors: diagnostics?.breaker?.errors ?? 0 },
       timeSavedMs: this.computeTimeSavedMs,
     };
+    if (diagnostics) stats.store = diagnostics;
     const keyGenerations = this.keyGenerations.toArray();
     if (keyGenerations.length > 0) {
       const durations = keyGenerations.map((s) => s.durationMs);

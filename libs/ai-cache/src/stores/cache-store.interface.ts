@@ -21,6 +21,13 @@ export interface StoreHealth {
   status: RedisStatus;
 }
 
+export interface StoreDiagnostics {
+  breaker?: { state: string; errors: number; timeouts: number; shortCircuited: number; opened: number };
+  invalidation?: { published: number; publishFailures: number; received: number; malformed: number; resyncs: number };
+  /** True while Redis is failing and memory alone serves. */
+  degraded?: boolean;
+}
+
 /**
  * The seed's CacheInterface, for encoded bytes. A store is bound to one namespace: every key it is
  * given is relative (`user:1`), and it never reads or writes anything outside `${namespace}:`.
@@ -43,6 +50,11 @@ export interface CacheStore {
   clear(): Promise<number>;
   stats(): Promise<StoreStats>;
   health(): Promise<StoreHealth>;
+  /**
+   * Counters of the store's own machinery (circuit breaker, invalidation channel), read by the
+   * monitor: errors a fail-open store absorbs never reach the service, so they are counted here.
+   */
+  diagnostics?(): StoreDiagnostics;
   /** Opens connections. Must never throw for an unreachable backend: the store starts degraded. */
   connect?(): Promise<void>;
   /** Releases what the store opened (never a client the user brought). */

@@ -1,7 +1,7 @@
 import { DEFAULT_MAX_SIZE } from '../cache.constants';
 import type { CacheDriver } from '../interfaces/cache-stats.interface';
 import { compileGlob } from '../utils/glob';
-import type { CacheStore, StoreHealth, StoreStats, StoredEntry } from './cache-store.interface';
+import type { CacheStore, StoreDiagnostics, StoreHealth, StoreStats, StoredEntry } from './cache-store.interface';
 import type { CircuitBreakerCounters, StoreLogger } from './circuit-breaker';
 import { L1InvalidationChannel, type L1Invalidation, type L1InvalidationCounters } from './l1-invalidation.channel';
 import { MemoryStore, type MemoryEvictionReason } from './memory.store';
@@ -113,6 +113,11 @@ export class TieredStore implements CacheStore {
 
   invalidationCounters(): L1InvalidationCounters | undefined {
     return this.channel?.counters();
+  }
+
+  diagnostics(): StoreDiagnostics {
+    const { consecutiveFailures: _current, ...breaker } = this.breakerCounters();
+    return { breaker, invalidation: this.invalidationCounters(), degraded: this.degraded };
   }
 
   /** Connects Redis and the invalidation subscription, each bounded by its timeout; never rejects. */
