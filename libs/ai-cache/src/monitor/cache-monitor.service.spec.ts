@@ -1,11 +1,17 @@
+import { Logger } from '@nestjs/common';
+import { register as promRegister } from 'prom-client';
+import { firstValueFrom, take, toArray } from 'rxjs';
 import { resolveCacheOptions } from '../cache-options.resolver';
-import type { CacheStore } from '../stores/cache-store.interface';
+import type { CacheStore, StoreDiagnostics, StoreStats } from '../stores/cache-store.interface';
 import { CacheMonitorService } from './cache-monitor.service';
+import type { MemoryUsageSample } from './monitor.types';
+
+const MiB = 1024 * 1024;
 
 function monitorWith(options: Parameters<typeof resolveCacheOptions>[0] = {}) {
   let now = Date.UTC(2026, 0, 1);
   const monitor = new CacheMonitorService(resolveCacheOptions(options), () => now);
-  return { monitor, advance: (ms: number) => (now += ms) };
+  return { monitor, advance: (ms: number) => (now += ms), now: () => now };
 }
 
 function storeWith(driver: 'memory' | 'redis', health: () => Promise<{ connected: boolean; latencyMs?: number }>) {
@@ -15,6 +21,34 @@ function storeWith(driver: 'memory' | 'redis', health: () => Promise<{ connected
     stats: async () => ({ redis: { status: 'disabled' as const }, memory: { entries: 0, maxEntries: 1, bytes: 0 } }),
   } satisfies Pick<CacheStore, 'driver' | 'health' | 'stats'>;
 }
+
+/** A store whose stats and diagnostics the test sets, counting the stats() calls. */
+function statsStore(driver: 'memory' | 'redis' = 'memory') {
+  const state: { stats: StoreStats; diagnostics: StoreDiagnostics; statsCalls: number } = {
+    stats: { redis: { status: 'disabled' }, memory: { entries: 2, maxEntries: 10, bytes: 4096 } },
+    diagnostics: {},
+    statsCalls: 0,
+  };
+  const store = {
+    driver,
+    health: async () => ({ connected: driver === 'redis', status: 'connected' as const }),
+    stats: async () => {
+      state.statsCalls++;
+      return structuredClone(state.stats);
+    },
+    diagnostics: () => state.diagnostics,
+  } satisfies Pick<CacheStore, 'driver' | 'health' | 'stats' | 'diagnostics'>;
+  return { store, state };
+}
+
+beforeEach(() => {
+  for (const level of ['log', 'warn', 'error', 'debug'] as const) jest.spyOn(Logger.prototype, level).mockImplementation(() => undefined);
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+  jest.useRealTimers();
+});
 
 describe('CacheMonitorService', () => {
   it('computes the hit ratio over lookups only, per operation and tier', () => {
@@ -138,5 +172,246 @@ describe('CacheMonitorService', () => {
     monitor.reset();
     expect(monitor.getPerformanceStats()).toMatchObject({ cacheHits: 0, cacheMisses: 0, counters: { errors: 0 } });
     expect(monitor.getPerformanceStats().cacheOperations).toBeUndefined();
+  });
+
+  describe('memory usage', () => {
+    it('reads the store and the process, and reports the seed stats from the readings', async () => {
+      const { monitor } = monitorWith();
+      expect(await monitor.sampleMemoryUsage()).toBeUndefined(); // no store yet
+      expect(monitor.getMemoryUsageStats()).toMatchObject({ noMeasurements: true, warningThresholdMb: 50, criticalThresholdMb: 100 });
+
+      const { store, state } = statsStore('redis');
+      state.stats = { redis: { status: 'connected', keys: 40, memoryUsedBytes: 3 * MiB }, memory: { entries: 4, maxEntries: 100, bytes: MiB } };
+      monitor.attachStore(store);
+      const sample = (await monitor.sampleMemoryUsage()) as MemoryUsageSample;
+      expect(sample).toMatchObject({ memoryCacheBytes: MiB, memoryCacheEntries: 4, memoryCacheMaxEntries: 100, redisMemoryBytes: 3 * MiB, redisKeys: 40 });
+      expect(sample.processRssBytes).toBeGreaterThan(0);
+      expect(sample.processHeapUsedBytes).toBeGreaterThan(0);
+      expect(monitor.getMemoryUsageStats()).toMatchObject({
+        current: { totalCacheSizeMb: 4, memoryCacheSizeMb: 1, redisMemoryMb: 3, cacheEntryCount: 40, memoryCacheEntryCount: 4 },
+        trends: { totalMeasurements: 1 },
+      });
+      expect(monitor.getPerformanceStats().memoryUsage).toMatchObject({ current: { totalCacheSizeMb: 4 } });
+    });
+
+    it('shares one store reading between concurrent callers', async () => {
+      const { monitor } = monitorWith();
+      const { store, state } = statsStore();
+      monitor.attachStore(store);
+      const [a, b] = await Promise.all([monitor.sampleMemoryUsage(), monitor.sampleMemoryUsage()]);
+      expect(a).toBe(b);
+      expect(state.statsCalls).toBe(1);
+    });
+
+    it('measures growth between readings with the clock', async () => {
+      const { monitor, advance } = monitorWith();
+      const { store, state } = statsStore();
+      monitor.attachStore(store);
+      state.stats.memory.bytes = 2 * MiB;
+      await monitor.sampleMemoryUsage();
+      advance(30 * 60_000);
+      state.stats.memory.bytes = 5 * MiB;
+      await monitor.sampleMemoryUsage();
+      expect((monitor.getMemoryUsageStats() as { trends: Record<string, number> }).trends.growthRateMbPerHour).toBeCloseTo(6);
+    });
+
+    it('warns with the configured thresholds, logs once per crossing, and puts the alert in health', async () => {
+      const { monitor } = monitorWith({ monitoring: { memoryWarningBytes: 2 * MiB, memoryCriticalBytes: 4 * MiB } });
+      const { store, state } = statsStore();
+      monitor.attachStore(store);
+      await monitor.sampleMemoryUsage();
+      expect(monitor.getMemoryWarnings()).toEqual([]);
+
+      state.stats.memory.bytes = 3 * MiB;
+      await monitor.sampleMemoryUsage();
+      await monitor.sampleMemoryUsage();
+      expect(monitor.getMemoryWarnings()).toEqual([expect.objectContaining({ severity: 'warning' })]);
+      expect(Logger.prototype.warn).toHaveBeenCalledTimes(1);
+      const health = await monitor.getHealth();
+      expect(health.status).toBe('up');
+      expect(health.alerts).toEqual([{ severity: 'warning', message: expect.stringContaining('exceeding warning threshold of 2.0MB') }]);
+
+      state.stats.memory.bytes = 5 * MiB;
+      await monitor.sampleMemoryUsage();
+      expect(Logger.prototype.error).toHaveBeenCalledTimes(1);
+      expect((await monitor.getHealth()).alerts.map((a) => a.severity)).toEqual(['critical']);
+    });
+
+    it('counts a store that fails to report as an error, and records nothing', async () => {
+      const { monitor } = monitorWith();
+      monitor.attachStore({ ...statsStore().store, stats: async () => Promise.reject(new Error('nope')) });
+      expect(await monitor.sampleMemoryUsage()).toBeUndefined();
+      expect(monitor.getCounters().errors).toBe(1);
+      expect(monitor.getMemoryUsageStats()).toHaveProperty('noMeasurements', true);
+    });
+
+    it('drops readings past the retention', async () => {
+      const { monitor, advance } = monitorWith({ monitoring: { retention: '10m' } });
+      monitor.attachStore(statsStore().store);
+      await monitor.sampleMemoryUsage();
+      advance(10 * 60_000 + 1);
+      expect(monitor.getMemoryUsageStats()).toHaveProperty('noMeasurements', true);
+    });
+
+    it('samples periodically once the app has started, and stops on shutdown', async () => {
+      jest.useFakeTimers();
+      const { monitor } = monitorWith();
+      const { store, state } = statsStore();
+      monitor.attachStore(store);
+      monitor.startMemorySampling(1000);
+      await jest.advanceTimersByTimeAsync(0);
+      expect(state.statsCalls).toBe(1); // at once
+      await jest.advanceTimersByTimeAsync(3000);
+      expect(state.statsCalls).toBe(4);
+      monitor.onModuleDestroy();
+      await jest.advanceTimersByTimeAsync(5000);
+      expect(state.statsCalls).toBe(4);
+      expect(() => monitor.startMemorySampling(0)).toThrow(RangeError);
+    });
+  });
+
+  describe('savings and counters', () => {
+    it('adds compute time and the tokens of hits whose response carries usage', () => {
+      const { monitor } = monitorWith();
+      monitor.recordTimeSaved(120, { result: 'a', usage: { promptTokens: 30, completionTokens: 10 } });
+      monitor.recordTimeSaved(80, { usage: { prompt_tokens: 5, completion_tokens: 5, total_tokens: 10 } });
+      monitor.recordTimeSaved(50, 'no usage here');
+      monitor.recordTimeSaved(Number.NaN);
+      const stats = monitor.getPerformanceStats();
+      expect(stats.timeSavedMs).toBe(250);
+      expect(stats.tokensSaved).toEqual({ promptTokens: 35, completionTokens: 15, totalTokens: 50 });
+      expect(monitor.toPrometheus()).toContain('ai_cache_tokens_saved_total 50\n');
+    });
+
+    it("reads Redis errors and short-circuited (degraded) operations from the store, relative to the last reset", () => {
+      const { monitor } = monitorWith();
+      const { store, state } = statsStore('redis');
+      monitor.attachStore(store);
+      state.diagnostics = { breaker: { state: 'open', errors: 3, timeouts: 1, shortCircuited: 10, opened: 1 }, degraded: true };
+      monitor.recordEviction();
+      monitor.recordCoalescedWait();
+      expect(monitor.getCounters()).toMatchObject({ redisErrors: 3, degradedOperations: 10, evictions: 1, coalescedWaits: 1 });
+      expect(monitor.toPrometheus()).toContain('ai_cache_degraded 1\n');
+      monitor.reset();
+      state.diagnostics = { breaker: { state: 'closed', errors: 4, timeouts: 1, shortCircuited: 12, opened: 1 }, degraded: false };
+      expect(monitor.getCounters()).toMatchObject({ redisErrors: 1, degradedOperations: 2, evictions: 0, coalescedWaits: 0 });
+    });
+  });
+
+  describe('outputs', () => {
+    it('exposes Prometheus counters labelled by operation and tier, and latency quantiles in seconds', async () => {
+      const { monitor } = monitorWith();
+      monitor.attachStore(statsStore('redis').store);
+      monitor.recordLookup('summarize', 'memory', 2);
+      monitor.recordLookup('summarize', 'redis', 4);
+      monitor.recordLookup('summarize', 'miss', 1);
+      monitor.recordOperation('set', 'summarize', 'redis', 3);
+      const text = monitor.toPrometheus();
+      expect(text).toContain('# TYPE ai_cache_hits_total counter\n');
+      expect(text).toContain('ai_cache_hits_total{operation="summarize",tier="memory"} 1\n');
+      expect(text).toContain('ai_cache_hits_total{operation="summarize",tier="redis"} 1\n');
+      expect(text).toContain('ai_cache_misses_total{operation="summarize",tier="redis"} 1\n');
+      expect(text).toContain('ai_cache_operations_total{kind="set",operation="summarize",tier="redis"} 1\n');
+      expect(text).toContain('ai_cache_operation_latency_seconds{kind="get",operation="summarize",tier="redis",quantile="0.99"} 0.004\n');
+      expect(text).toMatch(/^ai_cache_hit_ratio 0\.666/m);
+      // Every line is a comment or a sample (nothing else may end up in the exposition).
+      for (const line of text.trimEnd().split('\n')) expect(line).toMatch(/^(# (HELP|TYPE) ai_cache_\w+ .+|ai_cache_\w+(\{[^}]*\})? \S+)$/);
+    });
+
+    it('exports the retained series and the totals as JSON', async () => {
+      const { monitor } = monitorWith();
+      monitor.attachStore(statsStore().store);
+      monitor.recordKeyGeneration(0.1, 50, 'small', 'qa');
+      monitor.recordLookup('qa', 'miss', 0.5);
+      monitor.recordOperation('set', 'qa', 'memory', 0.2);
+      monitor.recordCompression(2000, 500, 0.3);
+      monitor.recordInvalidation({ pattern: 'qa', keysInvalidated: 1, durationMs: 1, type: 'operation', context: 'test' });
+      await monitor.sampleMemoryUsage();
+      const exported = monitor.exportMetrics();
+      expect(JSON.parse(JSON.stringify(exported))).toEqual(exported);
+      expect(exported).toMatchObject({
+        exportTimestamp: '2026-01-01T00:00:00.000Z',
+        keyGenerationTimes: [{ timestamp: '2026-01-01T00:00:00.000Z', durationMs: 0.1, textLength: 50, textTier: 'small', operation: 'qa' }],
+        cacheOperationTimes: [{ kind: 'get', tier: 'miss' }, { kind: 'set', tier: 'memory' }],
+        compressionRatios: [{ originalBytes: 2000, compressedBytes: 500, compressionRatio: 0.25 }],
+        memoryUsageMeasurements: [{ memoryCacheBytes: 4096, totalCacheSizeBytes: 4096 }],
+        invalidationEvents: [{ pattern: 'qa', context: 'test' }],
+        cacheHits: 0,
+        cacheMisses: 1,
+        totalOperations: 2,
+        totalInvalidations: 1,
+        totalKeysInvalidated: 1,
+      });
+    });
+
+    it('lists recent slow operations and invalidation recommendations', () => {
+      const { monitor } = monitorWith();
+      for (let i = 0; i < 9; i++) monitor.recordLookup('qa', 'memory', 1);
+      monitor.recordLookup('qa', 'redis', 30);
+      expect(monitor.getRecentSlowOperations().cacheOperations).toEqual([expect.objectContaining({ duration: 30, tier: 'redis', timesSlower: expect.closeTo(30 / 3.9) })]);
+      expect(monitor.getInvalidationRecommendations()).toEqual([]);
+      monitor.recordInvalidation({ pattern: 'qa', keysInvalidated: 0, durationMs: 1, type: 'operation', context: '' });
+      expect(monitor.getInvalidationRecommendations().map((r) => r.issue)).toEqual(['Dominant invalidation pattern', 'Low invalidation efficiency']);
+    });
+
+    it('takes snapshots with a fresh memory reading and lookup percentiles', async () => {
+      const { monitor } = monitorWith();
+      const { store, state } = statsStore();
+      monitor.attachStore(store);
+      for (let i = 1; i <= 20; i++) monitor.recordLookup('qa', i % 4 === 0 ? 'miss' : 'memory', i);
+      monitor.recordOperation('set', 'qa', 'memory', 1000); // not a lookup: not in the lookup percentiles
+      const snapshot = await monitor.snapshot();
+      expect(snapshot).toMatchObject({
+        timestamp: '2026-01-01T00:00:00.000Z',
+        hitRatio: 75,
+        hits: 15,
+        misses: 5,
+        lookupLatencyMs: { p50: 10, p95: 19, p99: 20, count: 20 },
+        memory: { memoryCacheBytes: 4096, memoryCacheEntries: 2 },
+        degraded: false,
+        alerts: [],
+      });
+      expect(state.statsCalls).toBe(1);
+    });
+
+    it('streams snapshots: cold, one timer per subscriber, stopped on unsubscribe', async () => {
+      const { monitor } = monitorWith();
+      const { store, state } = statsStore();
+      monitor.attachStore(store);
+      const snapshots = await firstValueFrom(monitor.snapshots$(5).pipe(take(3), toArray()));
+      expect(snapshots).toHaveLength(3);
+      expect(state.statsCalls).toBe(3);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(state.statsCalls).toBe(3); // nothing runs without a subscriber
+      monitor.recordLookup('qa', 'memory', 1);
+      expect((await firstValueFrom(monitor.snapshots$(1000))).hits).toBe(1);
+      expect(() => monitor.snapshots$(-1)).toThrow(RangeError);
+    });
+  });
+
+  describe('prom-client registration at bootstrap', () => {
+    afterEach(() => promRegister.clear());
+
+    it("adds the cache metrics to prom-client's global registry and removes them at shutdown", async () => {
+      const { monitor } = monitorWith();
+      monitor.attachStore(statsStore().store);
+      monitor.onApplicationBootstrap();
+      monitor.recordLookup('qa', 'memory', 1);
+      expect(await promRegister.metrics()).toContain('ai_cache_hits_total{operation="qa",tier="memory"} 1');
+      monitor.onApplicationShutdown();
+      expect(promRegister.getSingleMetric('ai_cache_hits_total')).toBeUndefined();
+    });
+
+    it('logs, and does not fail, when another monitor already registered them', () => {
+      const first = monitorWith().monitor;
+      const second = monitorWith().monitor;
+      first.onApplicationBootstrap();
+      expect(() => second.onApplicationBootstrap()).not.toThrow();
+      expect(Logger.prototype.warn).toHaveBeenCalledWith(expect.stringContaining('already registered'));
+      second.onModuleDestroy();
+      expect(promRegister.getSingleMetric('ai_cache_hits_total')).toBeDefined(); // still the first one's
+      first.onModuleDestroy();
+      expect(promRegister.getSingleMetric('ai_cache_hits_total')).toBeUndefined();
+    });
   });
 });

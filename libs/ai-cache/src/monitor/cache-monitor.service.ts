@@ -1,56 +1,100 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleDestroy,
+  Optional,
+} from '@nestjs/common';
+import { exhaustMap, from, type Observable, timer } from 'rxjs';
 import { RESOLVED_CACHE_OPTIONS } from '../cache.constants';
 import type { ResolvedCacheOptions } from '../interfaces/resolved-cache-options.interface';
-import type { CacheStore } from '../stores/cache-store.interface';
+import type { CacheStore, CacheTier } from '../stores/cache-store.interface';
+import { buildCacheMetricFamilies, type CacheMetricFamily, type CacheMonitorTotals } from './cache-metrics';
+import { CompressionAnalytics, ratioOf } from './compression.analytics';
+import { InvalidationAnalytics } from './invalidation.analytics';
+import { MemoryUsageAnalytics, totalBytes } from './memory-usage.analytics';
+import { formatPrometheusText } from './prometheus.exposition';
+import { loadPromClient } from './prom-client.loader';
+import { registerCacheMetrics } from './prom-client.registration';
 import { RingBuffer } from './ring-buffer';
-import { max, mean, median, min, percentile } from './statistics';
+import { findSlowOperations } from './slow-operations.analytics';
+import { countBy, groupBy, max, mean, median, min, percentOf, percentiles } from './statistics';
+import { extractTokenUsage } from './token-usage';
 import type {
   CacheAlert,
   CacheHealth,
+  CacheMonitorCounters,
+  CacheMonitorSnapshot,
   CacheOperationKind,
   CacheOperationSample,
   Clock,
-  CompressionSample,
+  InvalidationRecommendation,
   InvalidationSample,
   KeyGenerationSample,
+  LatencyPercentiles,
+  MemoryUsageSample,
+  MemoryWarning,
   OperationTier,
+  SlowOperations,
+  TokenUsage,
 } from './monitor.types';
 
 /** Injection token for the monitor's clock (tests give a controllable one). */
 export const CACHE_MONITOR_CLOCK = Symbol('AI_CACHE_MONITOR_CLOCK');
 
+/** How often memory is read in the background once the app has started (store stats + process memory). */
+export const DEFAULT_MEMORY_SAMPLE_INTERVAL_MS = 60_000;
+/** Default period of `snapshots$()`. */
+export const DEFAULT_SNAPSHOT_INTERVAL_MS = 5_000;
+
 const HOUR_MS = 3600_000;
 /** Key generation slower than this is "slow" (the seed's key_generation_threshold: 100 ms). */
 const SLOW_KEY_GENERATION_MS = 100;
 
-interface HitMissCounter {
-  hits: number;
+type MonitoredStore = Pick<CacheStore, 'driver' | 'health' | 'stats' | 'diagnostics'>;
+
+interface LookupCounter {
+  memoryHits: number;
+  redisHits: number;
   misses: number;
+}
+
+interface OperationTotal {
+  kind: CacheOperationKind;
+  operation: string;
+  tier: OperationTier;
+  count: number;
+  totalMs: number;
 }
 
 /**
  * Everything the cache measures about itself: hit ratio over lookups, timings in bounded ring
- * buffers, compression, invalidations, errors, and health. The cache service reports to it; apps
- * inject it into health and metrics controllers. All durations are milliseconds.
+ * buffers, memory, compression, invalidations, errors, savings, and health. The cache service
+ * reports to it; apps inject it into health and metrics controllers. All durations are milliseconds.
+ *
+ * Recording is O(1) on the hot path. Analyses (percentiles, trends, recommendations) are computed
+ * when read, over the retained window (`monitoring.retention`, at most `monitoring.maxMeasurements`
+ * samples per series). Counters are running totals since start or `reset()`, never windowed.
  */
 @Injectable()
-export class CacheMonitorService {
+export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger('AICache');
   private readonly clock: Clock;
   private readonly config: ResolvedCacheOptions['monitoring'];
-  private store?: Pick<CacheStore, 'driver' | 'health' | 'stats' | 'diagnostics'>;
+  private store?: MonitoredStore;
 
   private readonly keyGenerations: RingBuffer<KeyGenerationSample>;
   private readonly cacheOperations: RingBuffer<CacheOperationSample>;
-  private readonly compressions: RingBuffer<CompressionSample>;
-  private readonly invalidations: RingBuffer<InvalidationSample>;
+  private readonly compression: CompressionAnalytics;
+  private readonly invalidation: InvalidationAnalytics;
+  private readonly memory: MemoryUsageAnalytics;
 
   private hits = 0;
   private misses = 0;
-  private readonly byOperation = new Map<string, HitMissCounter>();
-  private readonly hitsByTier = { memory: 0, redis: 0 };
-  private totalInvalidations = 0;
-  private totalKeysInvalidated = 0;
+  private readonly lookups = new Map<string, LookupCounter>();
+  private readonly operationTotals = new Map<string, OperationTotal>();
   private readonly counters = {
     errors: 0,
     evictions: 0,
@@ -59,7 +103,14 @@ export class CacheMonitorService {
     corruptedEntries: 0,
     computations: 0,
   };
+  /** The store's own counters (breaker) at the last reset: they belong to the store and never go back to 0. */
+  private storeBaseline = { redisErrors: 0, degradedOperations: 0 };
   private computeTimeSavedMs = 0;
+  private readonly tokensSaved: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+
+  private samplingTimer?: NodeJS.Timeout;
+  private memoryReading?: Promise<MemoryUsageSample | undefined>;
+  private unregisterPromMetrics?: () => void;
 
   constructor(
     @Inject(RESOLVED_CACHE_OPTIONS) options: ResolvedCacheOptions,
@@ -70,13 +121,57 @@ export class CacheMonitorService {
     const capacity = options.monitoring.maxMeasurements;
     this.keyGenerations = new RingBuffer(capacity);
     this.cacheOperations = new RingBuffer(capacity);
-    this.compressions = new RingBuffer(capacity);
-    this.invalidations = new RingBuffer(capacity);
+    this.compression = new CompressionAnalytics(capacity);
+    this.invalidation = new InvalidationAnalytics(capacity, {
+      warningPerHour: options.monitoring.invalidationWarningPerHour,
+      criticalPerHour: options.monitoring.invalidationCriticalPerHour,
+      retentionSeconds: options.monitoring.retention,
+    });
+    this.memory = new MemoryUsageAnalytics(capacity, {
+      warningBytes: options.monitoring.memoryWarningBytes,
+      criticalBytes: options.monitoring.memoryCriticalBytes,
+    });
   }
 
-  /** Called once by the store provider, so health can ask the store without a DI cycle. */
-  attachStore(store: Pick<CacheStore, 'driver' | 'health' | 'stats' | 'diagnostics'>): void {
+  /** Called once by the store provider, so health and memory readings can ask the store without a DI cycle. */
+  attachStore(store: MonitoredStore): void {
     this.store = store;
+  }
+
+  // ---- lifecycle ----
+
+  /**
+   * After every module's init (the store is connected by then): a first memory reading, periodic
+   * ones, and the metrics in prom-client's global registry when the app has prom-client.
+   */
+  onApplicationBootstrap(): void {
+    this.startMemorySampling();
+    this.registerWithPromClient();
+  }
+
+  onModuleDestroy(): void {
+    this.stop();
+  }
+
+  onApplicationShutdown(): void {
+    this.stop();
+  }
+
+  /**
+   * Reads memory now and then every `intervalMs` (replacing any previous schedule). The timer is
+   * unref'd: it never keeps the process alive.
+   */
+  startMemorySampling(intervalMs = DEFAULT_MEMORY_SAMPLE_INTERVAL_MS): void {
+    assertPositiveInterval(intervalMs, 'startMemorySampling');
+    this.stopMemorySampling();
+    void this.sampleMemoryUsage();
+    this.samplingTimer = setInterval(() => void this.sampleMemoryUsage(), intervalMs);
+    this.samplingTimer.unref();
+  }
+
+  stopMemorySampling(): void {
+    if (this.samplingTimer) clearInterval(this.samplingTimer);
+    this.samplingTimer = undefined;
   }
 
   // ---- recording (hot path: O(1), no allocation beyond the sample) ----
@@ -87,29 +182,43 @@ export class CacheMonitorService {
 
   /** A lookup: `tier` is where it hit, or `miss`. Only lookups count towards the hit ratio. */
   recordLookup(operation: string, tier: OperationTier, durationMs: number): void {
-    const counter = this.counterFor(operation);
+    const counter = this.lookupCounterFor(operation);
     if (tier === 'miss') {
       this.misses++;
       counter.misses++;
     } else {
       this.hits++;
-      counter.hits++;
-      this.hitsByTier[tier]++;
+      if (tier === 'memory') counter.memoryHits++;
+      else counter.redisHits++;
     }
-    this.cacheOperations.push({ at: this.clock(), durationMs, kind: 'get', operation, tier });
+    this.pushOperation('get', operation, tier, durationMs);
   }
 
-  /** A hit on an entry that cost `computeMs` to produce: that much model time was saved. */
-  recordTimeSaved(computeMs: number): void {
-    this.computeTimeSavedMs += computeMs;
+  /**
+   * A hit on an entry that cost `computeMs` to produce: that much model time was saved. When the
+   * hit's `response` carries token usage (OpenAI, Anthropic, Vercel AI SDK, LangChain, Gemini shapes),
+   * its tokens were saved too.
+   */
+  recordTimeSaved(computeMs: number, response?: unknown): void {
+    if (Number.isFinite(computeMs) && computeMs > 0) this.computeTimeSavedMs += computeMs;
+    if (response === undefined) return;
+    const usage = extractTokenUsage(response);
+    if (usage) this.recordTokensSaved(usage);
+  }
+
+  /** Tokens a hit saved, for apps whose responses carry usage in a shape `extractTokenUsage` does not know. */
+  recordTokensSaved(usage: TokenUsage): void {
+    this.tokensSaved.promptTokens += usage.promptTokens;
+    this.tokensSaved.completionTokens += usage.completionTokens;
+    this.tokensSaved.totalTokens += usage.totalTokens;
   }
 
   recordOperation(kind: Exclude<CacheOperationKind, 'get'>, operation: string, tier: OperationTier, durationMs: number): void {
-    this.cacheOperations.push({ at: this.clock(), durationMs, kind, operation, tier });
+    this.pushOperation(kind, operation, tier, durationMs);
   }
 
   recordCompression(originalBytes: number, compressedBytes: number, durationMs: number): void {
-    this.compressions.push({ at: this.clock(), originalBytes, compressedBytes, durationMs });
+    this.compression.record({ at: this.clock(), originalBytes, compressedBytes, durationMs });
   }
 
   recordComputation(): void {
@@ -117,13 +226,15 @@ export class CacheMonitorService {
   }
 
   recordInvalidation(sample: Omit<InvalidationSample, 'at'>): void {
-    this.invalidations.push({ ...sample, at: this.clock() });
-    this.totalInvalidations++;
-    this.totalKeysInvalidated += sample.keysInvalidated;
-    const lastHour = this.invalidationsSince(this.clock() - HOUR_MS);
-    if (lastHour === this.config.invalidationCriticalPerHour || lastHour === this.config.invalidationWarningPerHour) {
-      // Logged when the threshold is crossed, not on every later invalidation.
-      this.logger.warn(`High invalidation rate: ${lastHour} invalidations in the last hour`);
+    const now = this.clock();
+    const before = this.invalidation.levelOf(this.invalidation.countSince(now - HOUR_MS));
+    this.invalidation.record({ ...sample, at: now });
+    const lastHour = this.invalidation.countSince(now - HOUR_MS);
+    const after = this.invalidation.levelOf(lastHour);
+    // Logged when a threshold is crossed, not on every later invalidation.
+    if (after !== before && after !== 'normal') {
+      const log = after === 'critical' ? 'error' : 'warn';
+      this.logger[log](`High invalidation rate: ${lastHour} invalidations in the last hour (${after} threshold)`);
     }
   }
 
@@ -147,12 +258,46 @@ export class CacheMonitorService {
     this.counters.errors++;
   }
 
+  /**
+   * Reads the store's memory figures and the process's, and records them (the seed's
+   * `record_memory_usage`). Concurrent calls share one reading. Undefined before a store is attached
+   * or when the store cannot say.
+   */
+  sampleMemoryUsage(): Promise<MemoryUsageSample | undefined> {
+    this.memoryReading ??= this.readMemory().finally(() => (this.memoryReading = undefined));
+    return this.memoryReading;
+  }
+
   // ---- reading ----
 
   /** Percent of lookups that hit (writes never count: the seed's denominator bug). */
   getHitRatio(): number {
-    const lookups = this.hits + this.misses;
-    return lookups === 0 ? 0 : (this.hits / lookups) * 100;
+    return percentOf(this.hits, this.hits + this.misses);
+  }
+
+  /** Running totals of the events that are not timings. */
+  getCounters(): CacheMonitorCounters {
+    const breaker = this.store?.diagnostics?.()?.breaker;
+    return {
+      ...this.counters,
+      redisErrors: (breaker?.errors ?? 0) - this.storeBaseline.redisErrors,
+      degradedOperations: (breaker?.shortCircuited ?? 0) - this.storeBaseline.degradedOperations,
+    };
+  }
+
+  /** Every running total since start or reset (what Prometheus counters are built from). */
+  getTotals(): CacheMonitorTotals {
+    return {
+      hits: this.hits,
+      misses: this.misses,
+      lookups: Object.fromEntries([...this.lookups].map(([operation, c]) => [operation, { ...c }])),
+      operations: [...this.operationTotals.values()].map((t) => ({ ...t })),
+      counters: this.getCounters(),
+      invalidations: this.invalidation.totals(),
+      compression: this.compression.runningTotals(),
+      timeSavedMs: this.computeTimeSavedMs,
+      tokensSaved: { ...this.tokensSaved },
+    };
   }
 
   getPerformanceStats(): Record<string, unknown> {
@@ -166,12 +311,16 @@ export class CacheMonitorService {
       totalCacheOperations: this.hits + this.misses,
       cacheHits: this.hits,
       cacheMisses: this.misses,
-      hitsByTier: { ...this.hitsByTier },
+      hitsByTier: this.hitsByTier(),
       byOperation: Object.fromEntries(
-        [...this.byOperation].map(([op, c]) => [op, { ...c, hitRate: ratio(c.hits, c.hits + c.misses) }]),
+        [...this.lookups].map(([op, c]) => {
+          const hits = c.memoryHits + c.redisHits;
+          return [op, { hits, misses: c.misses, hitRate: percentOf(hits, hits + c.misses) }];
+        }),
       ),
-      counters: { ...this.counters, redisErrors: diagnostics?.breaker?.errors ?? 0 },
+      counters: this.getCounters(),
       timeSavedMs: this.computeTimeSavedMs,
+      tokensSaved: { ...this.tokensSaved },
     };
     if (diagnostics) stats.store = diagnostics;
     const keyGenerations = this.keyGenerations.toArray();
@@ -201,70 +350,148 @@ export class CacheMonitorService {
             return [kind, { count: d.length, avgDuration: mean(d), maxDuration: max(d) }];
           }),
         ),
-        latency: this.latencyPercentiles(operations),
+        latency: this.latencyByOperationAndTier(operations),
       };
     }
-    const compressions = this.compressions.toArray();
-    if (compressions.length > 0) {
-      const ratios = compressions.map((s) => s.compressedBytes / s.originalBytes);
-      const original = compressions.reduce((sum, s) => sum + s.originalBytes, 0);
-      const compressed = compressions.reduce((sum, s) => sum + s.compressedBytes, 0);
-      const times = compressions.map((s) => s.durationMs);
-      stats.compression = {
-        totalOperations: compressions.length,
-        avgCompressionRatio: mean(ratios),
-        medianCompressionRatio: median(ratios),
-        bestCompressionRatio: min(ratios),
-        worstCompressionRatio: max(ratios),
-        avgCompressionTime: mean(times),
-        maxCompressionTime: max(times),
-        totalBytesProcessed: original,
-        totalBytesSaved: original - compressed,
-        overallSavingsPercent: ratio(original - compressed, original),
-      };
-    }
-    if (this.invalidations.size > 0) stats.invalidation = this.getInvalidationFrequencyStats();
+    const compression = this.compression.stats();
+    if (compression) stats.compression = compression;
+    if (this.memory.size > 0) stats.memoryUsage = this.memory.stats();
+    if (this.invalidation.size > 0) stats.invalidation = this.getInvalidationFrequencyStats();
     return stats;
+  }
+
+  /**
+   * The seed's memory statistics over the recorded readings: `current`, `thresholds`, `trends`
+   * (with `growthRateMbPerHour` once two readings are apart in time), or `{ noMeasurements: true, … }`.
+   * Readings come from `sampleMemoryUsage()`, which runs periodically once the app has started.
+   */
+  getMemoryUsageStats(): Record<string, unknown> {
+    this.prune();
+    return this.memory.stats();
+  }
+
+  /** The seed's memory warnings (critical / warning against the thresholds, info when the memory tier is >90% full). */
+  getMemoryWarnings(): MemoryWarning[] {
+    this.prune();
+    return this.memory.warnings();
   }
 
   getInvalidationFrequencyStats(): Record<string, unknown> {
     this.prune();
-    const events = this.invalidations.toArray();
-    const base = {
-      totalInvalidations: this.totalInvalidations,
-      totalKeysInvalidated: this.totalKeysInvalidated,
-      warningThresholdPerHour: this.config.invalidationWarningPerHour,
-      criticalThresholdPerHour: this.config.invalidationCriticalPerHour,
-    };
-    if (events.length === 0) return { noInvalidations: true, ...base };
-    const now = this.clock();
-    const lastHour = events.filter((e) => e.at > now - HOUR_MS).length;
-    const recent = events.slice(-50);
-    const durations = recent.map((e) => e.durationMs);
+    return this.invalidation.frequencyStats(this.clock());
+  }
+
+  /** The seed's rules: high frequency, a dominant pattern, too few or too many keys per invalidation. */
+  getInvalidationRecommendations(): InvalidationRecommendation[] {
+    this.prune();
+    return this.invalidation.recommendations(this.clock());
+  }
+
+  /** Samples slower than `thresholdMultiplier` × their series' mean, per series (the seed's outlier view). */
+  getRecentSlowOperations(thresholdMultiplier = 2): SlowOperations {
+    this.prune();
+    return findSlowOperations(
+      { keyGenerations: this.keyGenerations.toArray(), cacheOperations: this.cacheOperations.toArray(), compressions: this.compression.toArray() },
+      thresholdMultiplier,
+    );
+  }
+
+  /**
+   * Everything recorded, raw, for archival or external analysis (the seed's `export_metrics`): the
+   * retained series with ISO timestamps and millisecond durations, plus the running totals. JSON-safe.
+   */
+  exportMetrics(): Record<string, unknown> {
+    this.prune();
+    const iso = (at: number) => new Date(at).toISOString();
     return {
-      ...base,
-      rates: {
-        lastHour,
-        last24Hours: events.filter((e) => e.at > now - 24 * HOUR_MS).length,
-        averagePerHour: events.length / Math.max(this.config.retention / 3600, 1 / 60),
-      },
-      thresholds: {
-        warningPerHour: this.config.invalidationWarningPerHour,
-        criticalPerHour: this.config.invalidationCriticalPerHour,
-        currentAlertLevel: this.invalidationAlertLevel(lastHour),
-      },
-      patterns: {
-        mostCommonPatterns: Object.fromEntries(
-          [...countBy(recent, (e) => e.pattern)].sort((a, b) => b[1] - a[1]).slice(0, 10),
-        ),
-        invalidationTypes: Object.fromEntries(countBy(recent, (e) => e.type)),
-      },
-      efficiency: {
-        avgKeysPerInvalidation: this.totalKeysInvalidated / this.totalInvalidations,
-        avgDuration: mean(durations),
-        maxDuration: max(durations),
-      },
+      exportTimestamp: iso(this.clock()),
+      retentionHours: this.config.retention / 3600,
+      keyGenerationTimes: this.keyGenerations.toArray().map(({ at, ...s }) => ({ timestamp: iso(at), ...s })),
+      cacheOperationTimes: this.cacheOperations.toArray().map(({ at, ...s }) => ({ timestamp: iso(at), ...s })),
+      compressionRatios: this.compression.toArray().map(({ at, ...s }) => ({ timestamp: iso(at), ...s, compressionRatio: ratioOf(s) })),
+      memoryUsageMeasurements: this.memory.toArray().map(({ at, ...s }) => ({ timestamp: iso(at), ...s, totalCacheSizeBytes: totalBytes({ at, ...s }) })),
+      invalidationEvents: this.invalidation.toArray().map(({ at, ...s }) => ({ timestamp: iso(at), ...s })),
+      cacheHits: this.hits,
+      cacheMisses: this.misses,
+      totalOperations: [...this.operationTotals.values()].reduce((total, t) => total + t.count, 0),
+      totalInvalidations: this.invalidation.totals().invalidations,
+      totalKeysInvalidated: this.invalidation.totals().keysInvalidated,
+      counters: this.getCounters(),
+      timeSavedMs: this.computeTimeSavedMs,
+      tokensSaved: { ...this.tokensSaved },
     };
+  }
+
+  /** Every cache metric with its current samples: the data behind `toPrometheus()` and the prom-client registration. */
+  collectMetrics(): CacheMetricFamily[] {
+    this.prune();
+    const latency = [...groupBy(this.cacheOperations.toArray(), (s) => `${s.kind}\u0000${s.operation}\u0000${s.tier}`).values()].map((group) => {
+      const [p50, p95, p99] = percentiles(
+        group.map((s) => s.durationMs),
+        [50, 95, 99],
+      );
+      return { kind: group[0].kind, operation: group[0].operation, tier: group[0].tier, p50, p95, p99 };
+    });
+    return buildCacheMetricFamilies({
+      totals: this.getTotals(),
+      latency,
+      memory: this.memory.latest(),
+      degraded: this.isDegraded(),
+      hitRatio: this.getHitRatio(),
+      tiers: this.tiers(),
+    });
+  }
+
+  /**
+   * The metrics in the Prometheus text exposition format (0.0.4), every name prefixed `ai_cache_`;
+   * serve it with `PROMETHEUS_CONTENT_TYPE`.
+   */
+  toPrometheus(): string {
+    return formatPrometheusText(this.collectMetrics());
+  }
+
+  /** A compact reading for live views; reads memory first, so each snapshot has a fresh memory figure. */
+  async snapshot(): Promise<CacheMonitorSnapshot> {
+    const memory = await this.sampleMemoryUsage();
+    this.prune();
+    const lookups = this.cacheOperations.toArray().filter((s) => s.kind === 'get');
+    const [p50, p95, p99] = percentiles(
+      lookups.map((s) => s.durationMs),
+      [50, 95, 99],
+    );
+    const lookupLatencyMs: LatencyPercentiles = { p50, p95, p99, count: lookups.length };
+    return {
+      timestamp: new Date(this.clock()).toISOString(),
+      hitRatio: this.getHitRatio(),
+      hits: this.hits,
+      misses: this.misses,
+      lookupLatencyMs,
+      ...(memory && {
+        memory: {
+          memoryCacheBytes: memory.memoryCacheBytes,
+          memoryCacheEntries: memory.memoryCacheEntries,
+          ...(memory.redisMemoryBytes !== undefined && { redisMemoryBytes: memory.redisMemoryBytes }),
+          ...(memory.redisKeys !== undefined && { redisKeys: memory.redisKeys }),
+          processRssBytes: memory.processRssBytes,
+          processHeapUsedBytes: memory.processHeapUsedBytes,
+        },
+      }),
+      counters: this.getCounters(),
+      timeSavedMs: this.computeTimeSavedMs,
+      tokensSaved: { ...this.tokensSaved },
+      degraded: this.isDegraded(),
+      alerts: this.currentAlerts(),
+    };
+  }
+
+  /**
+   * Snapshots every `intervalMs`, the first at once. Cold: each subscriber gets its own timer, which
+   * stops when it unsubscribes (e.g. when an SSE client disconnects). A slow snapshot is never
+   * overlapped by the next one.
+   */
+  snapshots$(intervalMs = DEFAULT_SNAPSHOT_INTERVAL_MS): Observable<CacheMonitorSnapshot> {
+    assertPositiveInterval(intervalMs, 'snapshots$');
+    return timer(0, intervalMs).pipe(exhaustMap(() => from(this.snapshot())));
   }
 
   async getHealth(): Promise<CacheHealth> {
@@ -294,55 +521,134 @@ export class CacheMonitorService {
   reset(): void {
     this.keyGenerations.clear();
     this.cacheOperations.clear();
-    this.compressions.clear();
-    this.invalidations.clear();
+    this.compression.clear();
+    this.invalidation.clear();
+    this.memory.clear();
     this.hits = 0;
     this.misses = 0;
-    this.byOperation.clear();
-    this.hitsByTier.memory = 0;
-    this.hitsByTier.redis = 0;
-    this.totalInvalidations = 0;
-    this.totalKeysInvalidated = 0;
+    this.lookups.clear();
+    this.operationTotals.clear();
     for (const key of Object.keys(this.counters) as (keyof typeof this.counters)[]) this.counters[key] = 0;
+    const breaker = this.store?.diagnostics?.()?.breaker;
+    this.storeBaseline = { redisErrors: breaker?.errors ?? 0, degradedOperations: breaker?.shortCircuited ?? 0 };
     this.computeTimeSavedMs = 0;
+    this.tokensSaved.promptTokens = 0;
+    this.tokensSaved.completionTokens = 0;
+    this.tokensSaved.totalTokens = 0;
   }
 
   // ---- internals ----
 
-  private counterFor(operation: string): HitMissCounter {
-    let counter = this.byOperation.get(operation);
+  private stop(): void {
+    this.stopMemorySampling();
+    this.unregisterPromMetrics?.();
+    this.unregisterPromMetrics = undefined;
+  }
+
+  /** Only when the app has prom-client; a clash (a second monitor in the process) is logged, never fatal. */
+  private registerWithPromClient(): void {
+    if (this.unregisterPromMetrics) return;
+    try {
+      if (!loadPromClient()) return;
+      this.unregisterPromMetrics = registerCacheMetrics(this);
+    } catch (error) {
+      this.logger.warn(`Cache metrics not added to prom-client's registry: ${(error as Error).message}`);
+    }
+  }
+
+  private async readMemory(): Promise<MemoryUsageSample | undefined> {
+    if (!this.store) return undefined;
+    let stats: Awaited<ReturnType<MonitoredStore['stats']>>;
+    try {
+      stats = await this.store.stats();
+    } catch (error) {
+      this.recordError();
+      this.logger.debug?.(`Cache memory reading failed: ${(error as Error).message}`);
+      return undefined;
+    }
+    const { rss, heapUsed } = process.memoryUsage();
+    const sample: MemoryUsageSample = {
+      at: this.clock(),
+      memoryCacheBytes: stats.memory.bytes,
+      memoryCacheEntries: stats.memory.entries,
+      memoryCacheMaxEntries: stats.memory.maxEntries,
+      ...(stats.redis.memoryUsedBytes !== undefined && { redisMemoryBytes: stats.redis.memoryUsedBytes }),
+      ...(stats.redis.keys !== undefined && { redisKeys: stats.redis.keys }),
+      processRssBytes: rss,
+      processHeapUsedBytes: heapUsed,
+    };
+    const before = this.memory.levelOf(this.memory.latest());
+    this.memory.record(sample);
+    const after = this.memory.levelOf(sample);
+    // Logged when a threshold is crossed (the seed logged on every reading above it).
+    if (after !== before && after !== 'normal') {
+      const [warning] = this.memory.warnings();
+      if (warning) this.logger[after === 'critical' ? 'error' : 'warn'](warning.message);
+    }
+    return sample;
+  }
+
+  private pushOperation(kind: CacheOperationKind, operation: string, tier: OperationTier, durationMs: number): void {
+    this.cacheOperations.push({ at: this.clock(), durationMs, kind, operation, tier });
+    const key = `${kind}\u0000${operation}\u0000${tier}`;
+    const total = this.operationTotals.get(key);
+    if (total) {
+      total.count++;
+      total.totalMs += durationMs;
+    } else {
+      this.operationTotals.set(key, { kind, operation, tier, count: 1, totalMs: durationMs });
+    }
+  }
+
+  private lookupCounterFor(operation: string): LookupCounter {
+    let counter = this.lookups.get(operation);
     if (!counter) {
-      counter = { hits: 0, misses: 0 };
-      this.byOperation.set(operation, counter);
+      counter = { memoryHits: 0, redisHits: 0, misses: 0 };
+      this.lookups.set(operation, counter);
     }
     return counter;
   }
 
-  private latencyPercentiles(samples: CacheOperationSample[]): Record<string, Record<string, { p50: number; p95: number; p99: number; count: number }>> {
-    const out: Record<string, Record<string, { p50: number; p95: number; p99: number; count: number }>> = {};
-    for (const [key, group] of groupBy(samples, (s) => `${s.operation}\u0000${s.tier}`)) {
-      const [operation, tier] = key.split('\u0000');
-      const d = group.map((s) => s.durationMs);
-      (out[operation] ??= {})[tier] = { p50: percentile(d, 50), p95: percentile(d, 95), p99: percentile(d, 99), count: d.length };
+  private hitsByTier(): Record<CacheTier, number> {
+    const byTier = { memory: 0, redis: 0 };
+    for (const c of this.lookups.values()) {
+      byTier.memory += c.memoryHits;
+      byTier.redis += c.redisHits;
+    }
+    return byTier;
+  }
+
+  /** The tiers a hit can come from; the last is the one a miss was finally decided by. */
+  private tiers(): CacheTier[] {
+    return this.store?.driver === 'redis' ? ['memory', 'redis'] : ['memory'];
+  }
+
+  private isDegraded(): boolean {
+    return this.store?.diagnostics?.()?.degraded === true;
+  }
+
+  private latencyByOperationAndTier(samples: CacheOperationSample[]): Record<string, Record<string, LatencyPercentiles>> {
+    const out: Record<string, Record<string, LatencyPercentiles>> = {};
+    for (const group of groupBy(samples, (s) => `${s.operation}\u0000${s.tier}`).values()) {
+      const [p50, p95, p99] = percentiles(
+        group.map((s) => s.durationMs),
+        [50, 95, 99],
+      );
+      (out[group[0].operation] ??= {})[group[0].tier] = { p50, p95, p99, count: group.length };
     }
     return out;
   }
 
-  private invalidationsSince(since: number): number {
-    return this.invalidations.toArray().filter((e) => e.at > since).length;
-  }
-
-  private invalidationAlertLevel(lastHour: number): 'normal' | 'warning' | 'critical' {
-    if (lastHour >= this.config.invalidationCriticalPerHour) return 'critical';
-    if (lastHour >= this.config.invalidationWarningPerHour) return 'warning';
-    return 'normal';
-  }
-
+  /** Invalidation rate and memory alerts (warning and critical only: `info` is advice, not an alert). */
   private currentAlerts(): CacheAlert[] {
+    this.prune();
     const alerts: CacheAlert[] = [];
-    const lastHour = this.invalidationsSince(this.clock() - HOUR_MS);
-    const level = this.invalidationAlertLevel(lastHour);
+    const lastHour = this.invalidation.countSince(this.clock() - HOUR_MS);
+    const level = this.invalidation.levelOf(lastHour);
     if (level !== 'normal') alerts.push({ severity: level, message: `${lastHour} invalidations in the last hour` });
+    for (const warning of this.memory.warnings()) {
+      if (warning.severity !== 'info') alerts.push({ severity: warning.severity, message: warning.message });
+    }
     return alerts;
   }
 
@@ -352,32 +658,16 @@ export class CacheMonitorService {
     const stale = (s: { at: number }) => s.at <= cutoff;
     this.keyGenerations.dropOldestWhile(stale);
     this.cacheOperations.dropOldestWhile(stale);
-    this.compressions.dropOldestWhile(stale);
-    this.invalidations.dropOldestWhile(stale);
+    this.compression.prune(cutoff);
+    this.invalidation.prune(cutoff);
+    this.memory.prune(cutoff);
   }
-}
-
-function ratio(part: number, whole: number): number {
-  return whole === 0 ? 0 : (part / whole) * 100;
 }
 
 function summarize(durations: number[]) {
   return { avgDuration: mean(durations), medianDuration: median(durations), maxDuration: max(durations), minDuration: min(durations) };
 }
 
-function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
-  }
-  return groups;
-}
-
-function countBy<T>(items: T[], keyOf: (item: T) => string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const item of items) counts.set(keyOf(item), (counts.get(keyOf(item)) ?? 0) + 1);
-  return counts;
+function assertPositiveInterval(intervalMs: number, method: string): void {
+  if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new RangeError(`${method}: intervalMs must be a positive number of milliseconds, got ${intervalMs}`);
 }

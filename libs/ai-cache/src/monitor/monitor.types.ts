@@ -56,3 +56,99 @@ export interface InvalidationSample {
   type: 'operation' | 'pattern' | 'all' | 'key';
   context: string;
 }
+
+/**
+ * One reading of the cache's memory: the store's own figures plus the process's. The seed measured
+ * `sys.getsizeof` of a dict; our stores count the bytes of the encoded entries they hold.
+ */
+export interface MemoryUsageSample {
+  at: number;
+  /** Bytes of encoded keys and values held in this process (the memory driver, or the L1 tier). */
+  memoryCacheBytes: number;
+  memoryCacheEntries: number;
+  /** The entry bound in force for the in-process tier (0 when unknown). */
+  memoryCacheMaxEntries: number;
+  /** Redis `used_memory` (the whole server), when Redis is in use and answered. */
+  redisMemoryBytes?: number;
+  /** Keys of this namespace in Redis, when Redis is in use and answered. */
+  redisKeys?: number;
+  processRssBytes: number;
+  processHeapUsedBytes: number;
+}
+
+/** The seed's `get_memory_warnings()` item. */
+export interface MemoryWarning {
+  severity: AlertSeverity;
+  message: string;
+  recommendations: string[];
+}
+
+/** The seed's `get_invalidation_recommendations()` item. */
+export interface InvalidationRecommendation {
+  severity: AlertSeverity;
+  issue: string;
+  message: string;
+  suggestions: string[];
+}
+
+/** Token counts a model reported for one response. */
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
+/** The seed's `get_recent_slow_operations()`, camelCase, durations in milliseconds. */
+export interface SlowOperations {
+  keyGeneration: Array<{ duration: number; textLength: number; textTier: string; operationType: string; timestamp: string; timesSlower: number }>;
+  cacheOperations: Array<{ duration: number; operationType: CacheOperationKind; operation: string; tier: OperationTier; timestamp: string; timesSlower: number }>;
+  compression: Array<{ compressionTime: number; originalSize: number; compressionRatio: number; timestamp: string; timesSlower: number }>;
+}
+
+/** Latency percentiles in milliseconds over the retained samples. */
+export interface LatencyPercentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+  count: number;
+}
+
+/** Running totals since start or `reset()`; never windowed (Prometheus counters are built from these). */
+export interface CacheMonitorCounters {
+  errors: number;
+  /** Redis command failures the fail-open store absorbed (they never reach the service as errors). */
+  redisErrors: number;
+  evictions: number;
+  coalescedWaits: number;
+  /** Redis commands not even tried because the circuit breaker was open: served by memory alone. */
+  degradedOperations: number;
+  oversizeSkipped: number;
+  corruptedEntries: number;
+  computations: number;
+}
+
+/** A compact, JSON-ready reading of the monitor for live views (`snapshot()`, `snapshots$()`). */
+export interface CacheMonitorSnapshot {
+  /** ISO-8601 UTC. */
+  timestamp: string;
+  /** Percent of lookups that hit, since start or reset. */
+  hitRatio: number;
+  hits: number;
+  misses: number;
+  /** Lookup latency (every `get`, hit or miss) over the retained samples. */
+  lookupLatencyMs: LatencyPercentiles;
+  memory?: {
+    memoryCacheBytes: number;
+    memoryCacheEntries: number;
+    redisMemoryBytes?: number;
+    redisKeys?: number;
+    processRssBytes: number;
+    processHeapUsedBytes: number;
+  };
+  counters: CacheMonitorCounters;
+  timeSavedMs: number;
+  tokensSaved: TokenUsage;
+  /** True while Redis is failing and memory alone serves. */
+  degraded: boolean;
+  alerts: CacheAlert[];
+}

@@ -19,6 +19,15 @@ describe('RingBuffer', () => {
     expect(buffer.toArray()).toEqual([3, 7, 8, 9]);
   });
 
+  it('gives the newest item, across wrap-around', () => {
+    const buffer = new RingBuffer<number>(2);
+    expect(buffer.newest()).toBeUndefined();
+    [1, 2, 3].forEach((n) => buffer.push(n));
+    expect(buffer.newest()).toBe(3);
+    buffer.dropOldestWhile(() => true);
+    expect(buffer.newest()).toBeUndefined();
+  });
+
   it('clears', () => {
     const buffer = new RingBuffer<string>(2);
     buffer.push('a');

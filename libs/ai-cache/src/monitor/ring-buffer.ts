@@ -23,6 +23,11 @@ export class RingBuffer<T> {
     else this.start = (this.start + 1) % this.capacity;
   }
 
+  /** The most recent item, in O(1) (the latest memory reading is read on every health check). */
+  newest(): T | undefined {
+    return this.length === 0 ? undefined : this.items[(this.start + this.length - 1) % this.capacity];
+  }
+
   /** Oldest first. */
   toArray(): T[] {
     const out = new Array<T>(this.length);
