@@ -13,7 +13,7 @@ async function bootstrap(): Promise<void> {
   await app.listen(port);
   // Read back from the server: PORT=0 asks the OS for a free port.
   const { port: boundPort } = app.getHttpServer().address() as AddressInfo;
-  new Logger('TextProcessor').log(`Listening on http://localhost:${boundPort} (POST /process, GET /operations, GET /health)`);
+  new Logger('TextProcessor').log(`Listening on http://localhost:${boundPort} (POST /process, GET /operations, GET /health, GET /metrics, GET /cache/stats, GET /cache/dashboard, POST /cache/invalidate)`);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -6,6 +6,33 @@ export { CacheOptionsError, resolveCacheOptions } from './cache-options.resolver
 export { AIResponseCacheService, type CacheOutcome } from './ai-response-cache.service';
 export { CacheMonitorService, CACHE_MONITOR_CLOCK } from './monitor/cache-monitor.service';
 export type { CacheAlert, CacheHealth, AlertSeverity, Clock } from './monitor/monitor.types';
+export { DEFAULT_MEMORY_SAMPLE_INTERVAL_MS, DEFAULT_SNAPSHOT_INTERVAL_MS } from './monitor/cache-monitor.service';
+export type {
+  CacheMonitorCounters,
+  CacheMonitorSnapshot,
+  InvalidationRecommendation,
+  LatencyPercentiles,
+  MemoryUsageSample,
+  MemoryWarning,
+  SlowOperations,
+  TokenUsage,
+} from './monitor/monitor.types';
+export {
+  CACHE_METRIC_DEFINITIONS,
+  CACHE_METRIC_PREFIX,
+  type CacheMetricFamily,
+  type CacheMetricSample,
+  type CacheMetricType,
+  type CacheMonitorTotals,
+} from './monitor/cache-metrics';
+export { PROMETHEUS_CONTENT_TYPE } from './monitor/prometheus.exposition';
+export {
+  registerCacheMetrics,
+  type CacheMetricsProvider,
+  type PromClientRegistry,
+  type RegisterCacheMetricsOptions,
+} from './monitor/prom-client.registration';
+export { extractTokenUsage } from './monitor/token-usage';
 export { CACHE_STORE, RESOLVED_CACHE_OPTIONS, DEFAULT_OPERATION_TTLS } from './cache.constants';
 export type { CacheStore, StoredEntry, CacheTier, StoreStats, StoreHealth } from './stores/cache-store.interface';
 export * from './interfaces';

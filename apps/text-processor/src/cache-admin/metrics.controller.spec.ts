@@ -1,0 +1,14 @@
+import { Test } from '@nestjs/testing';
+import { CacheModule, CacheMonitorService } from '@app/ai-cache';
+import { MetricsController } from './metrics.controller';
+
+describe('MetricsController', () => {
+  it("serves the monitor's Prometheus exposition", async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [CacheModule.forRoot({ driver: 'memory' })], controllers: [MetricsController] }).compile();
+    moduleRef.get(CacheMonitorService).recordLookup('qa', 'miss', 1);
+    const text = moduleRef.get(MetricsController).metrics();
+    expect(text).toContain('ai_cache_misses_total{operation="qa",tier="memory"} 1\n');
+    expect(text).toBe(moduleRef.get(CacheMonitorService).toPrometheus());
+    await moduleRef.close();
+  });
+});
