@@ -253,18 +253,21 @@ describe('CacheMonitorService', () => {
       expect(monitor.getMemoryUsageStats()).toHaveProperty('noMeasurements', true);
     });
 
-    it('samples periodically once the app has started, and stops on shutdown', async () => {
+    it('samples every minute once the app has started (or as asked), and stops on shutdown', async () => {
       jest.useFakeTimers();
       const { monitor } = monitorWith();
       const { store, state } = statsStore();
       monitor.attachStore(store);
+      monitor.onApplicationBootstrap();
+      await jest.advanceTimersByTimeAsync(59_999);
+      expect(state.statsCalls).toBe(0); // none at bootstrap
+      await jest.advanceTimersByTimeAsync(1);
+      expect(state.statsCalls).toBe(1);
       monitor.startMemorySampling(1000);
-      await jest.advanceTimersByTimeAsync(0);
-      expect(state.statsCalls).toBe(1); // at once
       await jest.advanceTimersByTimeAsync(3000);
       expect(state.statsCalls).toBe(4);
       monitor.onModuleDestroy();
-      await jest.advanceTimersByTimeAsync(5000);
+      await jest.advanceTimersByTimeAsync(120_000);
       expect(state.statsCalls).toBe(4);
       expect(() => monitor.startMemorySampling(0)).toThrow(RangeError);
     });

@@ -141,8 +141,8 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
   // ---- lifecycle ----
 
   /**
-   * After every module's init (the store is connected by then): a first memory reading, periodic
-   * ones, and the metrics in prom-client's global registry when the app has prom-client.
+   * After every module's init: periodic memory readings, and the metrics in prom-client's global
+   * registry when the app has prom-client.
    */
   onApplicationBootstrap(): void {
     this.startMemorySampling();
@@ -158,13 +158,13 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
   }
 
   /**
-   * Reads memory now and then every `intervalMs` (replacing any previous schedule). The timer is
-   * unref'd: it never keeps the process alive.
+   * Reads memory every `intervalMs` (replacing any previous schedule). The timer is unref'd: it never
+   * keeps the process alive. No reading at once: at bootstrap it would prime the Redis store's
+   * short-lived key-count cache with the still-empty count (readings on demand cover the start).
    */
   startMemorySampling(intervalMs = DEFAULT_MEMORY_SAMPLE_INTERVAL_MS): void {
     assertPositiveInterval(intervalMs, 'startMemorySampling');
     this.stopMemorySampling();
-    void this.sampleMemoryUsage();
     this.samplingTimer = setInterval(() => void this.sampleMemoryUsage(), intervalMs);
     this.samplingTimer.unref();
   }
