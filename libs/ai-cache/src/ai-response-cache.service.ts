@@ -30,6 +30,35 @@ export interface CacheOutcome<T> {
   tier?: CacheTier;
 }
 
+/** Which tenant's entries a call reads and writes. */
+export interface CacheScopeOptions {
+  /**
+   * A tenant (or any isolation scope): it enters the key hashed, never raw, so entries of one scope
+   * are never answers for another. Undefined: the shared, unscoped entries.
+   */
+  scope?: string;
+}
+
+/** `getOrCompute` options, plus the scope and the per-call read/write controls. */
+export interface CacheCallOptions<T> extends GetOrComputeOptions<T>, CacheScopeOptions {
+  /** Skip the read (always compute), still write the result: HTTP `Cache-Control: no-cache`. */
+  noCache?: boolean;
+  /** Read, but never write what this call computes: HTTP `Cache-Control: no-store`. */
+  noStore?: boolean;
+  /**
+   * Drop the cached entry before computing, so that no caller is served the old answer once a
+   * refresh was asked for (identical calls meanwhile wait for the new one), then write the new one.
+   */
+  forceRefresh?: boolean;
+}
+
+/**
+ * Flights of calls that will not write their result get their own single-flight key: a call that
+ * asked for no-store must never cause a write, and a caller that expects a write must not wait on
+ * a flight that will skip it.
+ */
+const NO_STORE_FLIGHT_SUFFIX = '\u0000no-store';
+
 /**
  * The AI response cache: keys, TTLs, codec, single-flight and invalidation on top of one
  * CacheStore (memory, or memory in front of Redis). Every call reports to CacheMonitorService.
@@ -91,20 +120,27 @@ export class AIResponseCacheService {
   // ---- AI responses ----
 
   /** The relative key `cacheResponse`/`getCachedResponse` use for `request` (usable with getTtl/exists/delete). */
-  buildKey(request: AIRequest): string {
-    return this.keyFor(request).key;
+  buildKey(request: AIRequest, options: CacheScopeOptions = {}): string {
+    return this.keyFor(request, options.scope).key;
   }
 
-  async cacheResponse(request: AIRequest, response: unknown, options: CacheResponseOptions = {}): Promise<void> {
-    const built = this.keyFor(request);
+  async cacheResponse(
+    request: AIRequest,
+    response: unknown,
+    options: CacheResponseOptions & CacheScopeOptions = {},
+  ): Promise<void> {
+    const built = this.keyFor(request, options.scope);
     await this.write(built.key, response, this.ttlFor(built.operation, options.ttl), {
       operation: built.operation,
       textLength: built.textLength,
     });
   }
 
-  async getCachedResponse<T = unknown>(request: AIRequest): Promise<CachedResponse<T> | undefined> {
-    const built = this.keyFor(request);
+  async getCachedResponse<T = unknown>(
+    request: AIRequest,
+    options: CacheScopeOptions = {},
+  ): Promise<CachedResponse<T> | undefined> {
+    const built = this.keyFor(request, options.scope);
     const found = await this.lookup<T>(built.key, built.operation);
     if (!found) return undefined;
     return {
@@ -118,9 +154,11 @@ export class AIResponseCacheService {
 
   /**
    * Cached value for `request`, or `compute()`'s result, cached. Concurrent identical misses share
-   * one computation; its rejection reaches every waiter and is never cached.
+   * one computation; its rejection reaches every waiter and is never cached. `options` may scope
+   * the entry to a tenant and skip the read (`noCache`), the write (`noStore`) or replace the entry
+   * (`forceRefresh`): what `@CachedAIResponse()` methods take from the AICacheContext.
    */
-  async getOrCompute<T>(request: AIRequest, compute: () => T | Promise<T>, options: GetOrComputeOptions<T> = {}): Promise<T> {
+  async getOrCompute<T>(request: AIRequest, compute: () => T | Promise<T>, options: CacheCallOptions<T> = {}): Promise<T> {
     return (await this.getOrComputeWithStatus(request, compute, options)).value;
   }
 
@@ -128,17 +166,22 @@ export class AIResponseCacheService {
   async getOrComputeWithStatus<T>(
     request: AIRequest,
     compute: () => T | Promise<T>,
-    options: GetOrComputeOptions<T> = {},
+    options: CacheCallOptions<T> = {},
   ): Promise<CacheOutcome<T>> {
-    const built = this.keyFor(request);
+    const built = this.keyFor(request, options.scope);
     const ttlSeconds = this.ttlFor(built.operation, options.ttl);
-    const found = await this.lookup<T>(built.key, built.operation);
-    if (found) return { value: found.value, status: 'hit', tier: found.tier };
+    if (options.forceRefresh) {
+      await this.guard(() => this.store.delete(built.key), false);
+    } else if (!options.noCache) {
+      const found = await this.lookup<T>(built.key, built.operation);
+      if (found) return { value: found.value, status: 'hit', tier: found.tier };
+    }
 
+    const store = !options.noStore;
     let joined = false;
     const value = await this.inFlight.run(
-      built.key,
-      () => this.computeAndStore(built, compute, ttlSeconds, options.unless),
+      store ? built.key : built.key + NO_STORE_FLIGHT_SUFFIX,
+      () => this.computeAndStore(built, compute, ttlSeconds, options.unless, store),
       () => {
         joined = true;
         this.monitor.recordCoalescedWait();
@@ -210,9 +253,9 @@ export class AIResponseCacheService {
 
   // ---- internals ----
 
-  private keyFor(request: AIRequest): BuiltKey {
+  private keyFor(request: AIRequest, scope?: string): BuiltKey {
     const started = performance.now();
-    const built = this.keys.build(request);
+    const built = this.keys.build(request, scope);
     this.monitor.recordKeyGeneration(performance.now() - started, built.textLength, built.textTier, built.operation);
     return built;
   }
@@ -275,12 +318,13 @@ export class AIResponseCacheService {
     compute: () => T | Promise<T>,
     ttlSeconds: number,
     unless: ((result: T) => boolean) | undefined,
+    store = true,
   ): Promise<T> {
     const started = performance.now();
     const value = await compute();
     const computeMs = performance.now() - started;
     this.monitor.recordComputation();
-    if (unless?.(value) === true) return value;
+    if (!store || unless?.(value) === true) return value;
     try {
       await this.write(built.key, value, ttlSeconds, { operation: built.operation, textLength: built.textLength, computeMs });
     } catch (error) {
