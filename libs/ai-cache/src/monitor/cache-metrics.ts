@@ -131,7 +131,7 @@ const DEFINITIONS: readonly Definition[] = [
       { labels: { source: 'redis' }, value: totals.counters.redisErrors },
     ],
   },
-  { name: 'evictions_total', type: 'counter', help: 'Entries evicted from the in-process tier by its size bound (not expiries, not deletes).', labelNames: [], read: ({ totals }) => single(totals.counters.evictions) },
+  { name: 'evictions_total', type: 'counter', help: 'Entries the in-process tier dropped on its own: pushed out by its entry or byte bound, or expired (never deletes or invalidations).', labelNames: [], read: ({ totals }) => single(totals.counters.evictions) },
   { name: 'coalesced_waits_total', type: 'counter', help: 'Misses that waited for an identical computation already in flight instead of calling the model.', labelNames: [], read: ({ totals }) => single(totals.counters.coalescedWaits) },
   { name: 'degraded_operations_total', type: 'counter', help: 'Redis commands not sent because the circuit breaker was open: served by memory alone.', labelNames: [], read: ({ totals }) => single(totals.counters.degradedOperations) },
   { name: 'degraded', type: 'gauge', help: '1 while Redis is failing and the in-process tier serves alone, else 0.', labelNames: [], read: ({ degraded }) => single(degraded ? 1 : 0) },

@@ -552,7 +552,11 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
       if (!loadPromClient()) return;
       this.unregisterPromMetrics = registerCacheMetrics(this);
     } catch (error) {
-      this.logger.warn(`Cache metrics not added to prom-client's registry: ${(error as Error).message}`);
+      // E.g. several CacheModules (namespaces) in one app: the first one's metrics are there.
+      this.logger.warn(
+        `Cache metrics not added to prom-client's global registry: ${(error as Error).message}. ` +
+          'Give each further CacheMonitorService its own registry with registerCacheMetrics(monitor, { registry }).',
+      );
     }
   }
 

@@ -118,6 +118,7 @@ export interface CacheMonitorCounters {
   errors: number;
   /** Redis command failures the fail-open store absorbed (they never reach the service as errors). */
   redisErrors: number;
+  /** Entries the in-process tier dropped on its own (size bound or expiry), as the stores report them. */
   evictions: number;
   coalescedWaits: number;
   /** Redis commands not even tried because the circuit breaker was open: served by memory alone. */
