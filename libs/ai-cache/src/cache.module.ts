@@ -1,8 +1,11 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { AIResponseCacheService } from './ai-response-cache.service';
 import { CACHE_STORE, RESOLVED_CACHE_OPTIONS } from './cache.constants';
 import { ASYNC_OPTIONS_TYPE, CACHE_MODULE_OPTIONS, ConfigurableModuleClass, OPTIONS_TYPE } from './cache.module-definition';
 import { resolveCacheOptions } from './cache-options.resolver';
+import { CachedAIResponseExplorer } from './decorators/cached-ai-response.explorer';
+import { CachedAIResponseMetadataAccessor } from './decorators/cached-ai-response.metadata-accessor';
 import { CacheMonitorService } from './monitor/cache-monitor.service';
 import type { CacheStore } from './stores/cache-store.interface';
 import { createCacheStore } from './stores/cache-store.factory';
@@ -12,12 +15,16 @@ import { createCacheStore } from './stores/cache-store.factory';
  * Global unless `isGlobal: false`. Exports AIResponseCacheService and CacheMonitorService.
  */
 @Module({
+  // DiscoveryModule: the explorer finds the @CachedAIResponse() methods of every provider.
+  imports: [DiscoveryModule],
   providers: [
     // Validation runs here, so a bad option fails bootstrap with CacheOptionsError naming it.
     { provide: RESOLVED_CACHE_OPTIONS, useFactory: resolveCacheOptions, inject: [CACHE_MODULE_OPTIONS] },
     CacheMonitorService,
     { provide: CACHE_STORE, useFactory: createCacheStore, inject: [RESOLVED_CACHE_OPTIONS, CacheMonitorService] },
     AIResponseCacheService,
+    CachedAIResponseMetadataAccessor,
+    CachedAIResponseExplorer,
   ],
   exports: [AIResponseCacheService, CacheMonitorService, CACHE_STORE, RESOLVED_CACHE_OPTIONS],
 })

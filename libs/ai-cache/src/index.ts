@@ -3,7 +3,31 @@ export { CacheModule } from './cache.module';
 export { CACHE_MODULE_OPTIONS } from './cache.module-definition';
 export { cacheConfig, cacheOptionsFromEnv } from './cache.config';
 export { CacheOptionsError, resolveCacheOptions } from './cache-options.resolver';
-export { AIResponseCacheService, type CacheOutcome } from './ai-response-cache.service';
+export {
+  AIResponseCacheService,
+  type CacheOutcome,
+  type CacheCallOptions,
+  type CacheScopeOptions,
+} from './ai-response-cache.service';
+export {
+  CachedAIResponse,
+  CACHED_AI_RESPONSE_METADATA,
+  type CachedAIResponseOptions,
+  type CachedReturnKind,
+  type AIRequestInput,
+} from './decorators/cached-ai-response.decorator';
+export {
+  AICacheContext,
+  MAX_TENANT_LENGTH,
+  type AICacheControls,
+  type AICacheOutcome,
+  type ResolvedAICacheControls,
+} from './decorators/ai-cache.context';
+export {
+  AICacheContextInterceptor,
+  AI_CACHE_INTERCEPTOR_OPTIONS,
+  type AICacheContextInterceptorOptions,
+} from './decorators/ai-cache-context.interceptor';
 export { CacheMonitorService, CACHE_MONITOR_CLOCK } from './monitor/cache-monitor.service';
 export type { CacheAlert, CacheHealth, AlertSeverity, Clock } from './monitor/monitor.types';
 export { DEFAULT_MEMORY_SAMPLE_INTERVAL_MS, DEFAULT_SNAPSHOT_INTERVAL_MS } from './monitor/cache-monitor.service';
