@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { lastValueFrom, Observable, of, toArray } from 'rxjs';
+import { lastValueFrom, Observable, of, Subject, toArray } from 'rxjs';
 import { AIResponseCacheService } from '../ai-response-cache.service';
 import { resolveCacheOptions } from '../cache-options.resolver';
 import { CacheMonitorService } from '../monitor/cache-monitor.service';
@@ -109,6 +109,28 @@ describe('createCachedMethod', () => {
     expect(await lastValueFrom(observable.pipe(toArray()))).toEqual(['o-1', 'o-2']);
     expect(await lastValueFrom(stream('o').pipe(toArray()))).toEqual(['o-1', 'o-2']);
     expect(runs).toBe(1);
+  });
+
+  it('never starts the upstream for a subscriber gone before the lookup answered, and stops it for one gone later', async () => {
+    const { wrap } = setup();
+    const upstream = new Subject<string>();
+    let runs = 0;
+    const stream = wrap(
+      (_text: string) => {
+        runs++;
+        return upstream.asObservable();
+      },
+      { returns: 'observable' },
+    ) as (text: string) => Observable<string>;
+    stream('gone').subscribe().unsubscribe();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(runs).toBe(0);
+
+    const subscription = stream('later').subscribe();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(upstream.observed).toBe(true);
+    subscription.unsubscribe();
+    expect(upstream.observed).toBe(false);
   });
 
   it('errors an observable-kind method that did not return an Observable', async () => {

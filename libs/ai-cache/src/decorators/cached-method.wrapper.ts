@@ -4,7 +4,6 @@ import type { AIResponseCacheService, CacheCallOptions } from '../ai-response-ca
 import type { AIRequest } from '../interfaces/ai-request.interface';
 import type { CacheMonitorService } from '../monitor/cache-monitor.service';
 import {
-  type AICacheCallStatus,
   type AICacheContextFrame,
   currentContextFrame,
   recordCallOutcome,
@@ -97,6 +96,8 @@ function cachedObservable(call: MethodCall): Observable<unknown> {
     void (async () => {
       try {
         cursor = await openStream(call, () => closed);
+        // Unsubscribed while the cursor was being opened: the teardown had no cursor to release yet.
+        if (closed) return;
         for (;;) {
           const step = await cursor.next();
           if (closed) return;
@@ -148,7 +149,7 @@ async function openStream(call: MethodCall, abandoned: () => boolean): Promise<S
     const cached = await runtime.cache.getCachedResponse(request, scope);
     // Anything but an array under this key is not a recorded stream: a miss, replaced on completion.
     if (cached && Array.isArray(cached.response)) {
-      record(frame, 'hit');
+      recordCallOutcome(frame, 'hit');
       return arrayCursor(cached.response);
     }
   }
@@ -159,7 +160,7 @@ async function openStream(call: MethodCall, abandoned: () => boolean): Promise<S
     startRecording(call, request, controls, onSettled),
   );
   if (joined) runtime.monitor.recordCoalescedWait();
-  record(frame, joined ? 'coalesced' : 'miss');
+  recordCallOutcome(frame, joined ? 'coalesced' : 'miss');
   return recording.cursor();
 }
 
@@ -191,10 +192,6 @@ function startRecording(
   }
   if (!isAsyncIterable(result)) throw kindMismatch(plan, result);
   return StreamRecording.fromAsyncIterable(result, hooks);
-}
-
-function record(frame: AICacheContextFrame | undefined, status: AICacheCallStatus): void {
-  recordCallOutcome(frame, status);
 }
 
 function kindMismatch(plan: CachedMethodPlan, result: unknown): TypeError {
