@@ -118,6 +118,41 @@ describe('text-processor demo app (e2e, memory driver, fake model)', () => {
     });
   });
 
+  describe('per-request cache controls (Cache-Control, X-Tenant)', () => {
+    const body = (text: string) => ({ text, operation: 'key_points' });
+
+    it('no-cache skips the read but still writes the fresh answer', async () => {
+      await post(body('Cache control one. A second sentence.')).expect(200);
+      const refreshed = await post(body('Cache control one. A second sentence.')).set('Cache-Control', 'no-cache').expect(200);
+      expect(refreshed.headers['x-cache']).toBe('MISS');
+      expect(refreshed.body.cached).toBe(false);
+      const after = await post(body('Cache control one. A second sentence.')).expect(200);
+      expect(after.headers['x-cache']).toBe('HIT');
+    });
+
+    it('no-store reads but never writes', async () => {
+      const uncached = await post(body('Cache control two. Never stored.')).set('Cache-Control', 'no-store').expect(200);
+      expect(uncached.headers['x-cache']).toBe('MISS');
+      const next = await post(body('Cache control two. Never stored.')).expect(200);
+      expect(next.headers['x-cache']).toBe('MISS');
+      const hit = await post(body('Cache control two. Never stored.')).set('Cache-Control', 'no-store').expect(200);
+      expect(hit.headers['x-cache']).toBe('HIT');
+    });
+
+    it('X-Tenant isolates answers: one tenant never sees another tenant’s entry', async () => {
+      const text = 'Tenant data. Each customer has its own answers.';
+      const acme = await post(body(text)).set('X-Tenant', 'acme').expect(200);
+      expect(acme.headers['x-cache']).toBe('MISS');
+      expect((await post(body(text)).set('X-Tenant', 'globex').expect(200)).headers['x-cache']).toBe('MISS');
+      expect((await post(body(text)).expect(200)).headers['x-cache']).toBe('MISS');
+      expect((await post(body(text)).set('X-Tenant', 'acme').expect(200)).headers['x-cache']).toBe('HIT');
+    });
+
+    it('rejects an invalid tenant with a 400', async () => {
+      await post(body('x')).set('X-Tenant', 'a'.repeat(200)).expect(400);
+    });
+  });
+
   it('GET /operations lists the five operations', async () => {
     const response = await request(app.getHttpServer()).get('/operations').expect(200);
     expect(response.body.operations.map((operation: { name: string }) => operation.name)).toEqual([

@@ -280,7 +280,7 @@ export class AIResponseCacheService {
       return undefined;
     }
     this.monitor.recordLookup(operation, stored.tier, durationMs);
-    if (decoded.computeMs) this.monitor.recordTimeSaved(decoded.computeMs);
+    this.monitor.recordTimeSaved(decoded.computeMs ?? 0, decoded.value);
     return { ...decoded, tier: stored.tier };
   }
 

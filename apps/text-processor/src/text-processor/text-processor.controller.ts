@@ -1,4 +1,5 @@
-import { BadGatewayException, Body, Controller, Get, HttpCode, HttpStatus, Logger, Post, Res } from '@nestjs/common';
+import { BadGatewayException, Body, Controller, Get, HttpCode, HttpStatus, Logger, Post, UseInterceptors } from '@nestjs/common';
+import { AICacheContextInterceptor } from '@app/ai-cache';
 import type { TextRequest } from '../llm/llm-client.interface';
 import { LlmUpstreamError } from '../llm/llm-upstream.error';
 import { OPERATION_DESCRIPTIONS, type OperationDescription, type TextOperation } from '../operations/text-operation';
@@ -13,27 +14,23 @@ export interface ProcessResponse {
   processingTimeMs: number;
 }
 
-/** The one thing the controller needs from the HTTP response; keeps it free of Express types. */
-interface HeaderSink {
-  setHeader(name: string, value: string): unknown;
-}
-
 @Controller()
 export class TextProcessorController {
   private readonly logger = new Logger(TextProcessorController.name);
 
   constructor(private readonly textProcessor: TextProcessorService) {}
 
-  /** 200 rather than POST's default 201: nothing is created, a computation is returned. */
+  /**
+   * 200 rather than POST's default 201: nothing is created, a computation is returned.
+   * The interceptor maps `Cache-Control: no-cache | no-store` and `X-Tenant` onto the cache context
+   * of this request and answers `X-Cache: HIT | MISS`.
+   */
   @Post('process')
   @HttpCode(HttpStatus.OK)
-  async process(
-    @Body(ProcessRequestPipe) request: TextRequest,
-    @Res({ passthrough: true }) response: HeaderSink,
-  ): Promise<ProcessResponse> {
+  @UseInterceptors(AICacheContextInterceptor)
+  async process(@Body(ProcessRequestPipe) request: TextRequest): Promise<ProcessResponse> {
     try {
       const outcome = await this.textProcessor.process(request);
-      response.setHeader('X-Cache', outcome.cached ? 'HIT' : 'MISS');
       return {
         operation: outcome.operation,
         result: outcome.result,

@@ -1,7 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable } from '@nestjs/common';
-import { AIResponseCacheService } from '@app/ai-cache';
+import { AICacheContext, CachedAIResponse } from '@app/ai-cache';
 import type { OperationResults, SentimentResult, TextOperation } from '../operations/text-operation';
 import { LLM_CLIENT, type LlmClient, type LlmCompletion, type TextRequest, type TokenUsage } from '../llm/llm-client.interface';
 
@@ -22,58 +21,54 @@ export interface ProcessOutcome<O extends TextOperation = TextOperation> {
 }
 
 /**
- * Text operations, each answered from the cache when possible. One method per operation, with the
- * `(text, options?, question?)` shape, so each can later carry `@CachedAIResponse()` instead of
- * calling the cache itself.
+ * Text operations, each a model call cached by `@CachedAIResponse()`: the operation name picks the
+ * TTL (summarize 2 h, sentiment 24 h, …), the `(text, options?, question?)` arguments make the key,
+ * and identical concurrent calls reach the model once.
  */
 @Injectable()
 export class TextProcessorService {
-  /**
-   * Whether the model ran for the current `process()` call. An async-local flag rather than a
-   * second cache lookup: it is race-free, costs no extra read, and still works once the operation
-   * methods are wrapped by the decorator (the flag is set wherever the model is actually called).
-   */
-  private readonly modelCalls = new AsyncLocalStorage<{ modelCalled: boolean }>();
-
-  constructor(
-    private readonly cache: AIResponseCacheService,
-    @Inject(LLM_CLIENT) private readonly llm: LlmClient,
-  ) {}
+  constructor(@Inject(LLM_CLIENT) private readonly llm: LlmClient) {}
 
   async process<O extends TextOperation>(request: TextRequest<O>): Promise<ProcessOutcome<O>> {
-    const tracker = { modelCalled: false };
     const started = performance.now();
-    const completion = (await this.modelCalls.run(tracker, () => this.dispatch(request))) as LlmCompletion<
-      OperationResults[O]
-    >;
+    // A nested context inherits the request's tenant and Cache-Control, and counts this call's outcomes only.
+    const { completion, modelCalled } = await AICacheContext.run({}, async () => {
+      const completion = (await this.dispatch(request)) as LlmCompletion<OperationResults[O]>;
+      return { completion, modelCalled: (AICacheContext.outcome()?.misses ?? 0) > 0 };
+    });
     return {
       operation: request.operation,
       result: completion.result,
-      cached: !tracker.modelCalled,
+      cached: !modelCalled,
       processingTimeMs: Math.round((performance.now() - started) * 100) / 100,
       usage: completion.usage,
       model: completion.model,
     };
   }
 
+  @CachedAIResponse()
   summarize(text: string, options?: Options): Promise<LlmCompletion<string>> {
-    return this.cached(requestOf('summarize', text, options));
+    return this.llm.complete(requestOf('summarize', text, options));
   }
 
+  @CachedAIResponse()
   sentiment(text: string, options?: Options): Promise<LlmCompletion<SentimentResult>> {
-    return this.cached(requestOf('sentiment', text, options));
+    return this.llm.complete(requestOf('sentiment', text, options));
   }
 
+  @CachedAIResponse({ operation: 'key_points' })
   keyPoints(text: string, options?: Options): Promise<LlmCompletion<string[]>> {
-    return this.cached(requestOf('key_points', text, options));
+    return this.llm.complete(requestOf('key_points', text, options));
   }
 
+  @CachedAIResponse()
   questions(text: string, options?: Options): Promise<LlmCompletion<string[]>> {
-    return this.cached(requestOf('questions', text, options));
+    return this.llm.complete(requestOf('questions', text, options));
   }
 
+  @CachedAIResponse()
   qa(text: string, options: Options | undefined, question: string): Promise<LlmCompletion<string>> {
-    return this.cached(requestOf('qa', text, options, question));
+    return this.llm.complete(requestOf('qa', text, options, question));
   }
 
   private dispatch(request: TextRequest): Promise<LlmCompletion<unknown>> {
@@ -90,16 +85,6 @@ export class TextProcessorService {
       case 'qa':
         return this.qa(text, options, question ?? '');
     }
-  }
-
-  private cached<O extends TextOperation>(request: TextRequest<O>): Promise<LlmCompletion<OperationResults[O]>> {
-    return this.cache.getOrCompute(request, () => this.callModel(request));
-  }
-
-  private callModel<O extends TextOperation>(request: TextRequest<O>): Promise<LlmCompletion<OperationResults[O]>> {
-    const tracker = this.modelCalls.getStore();
-    if (tracker) tracker.modelCalled = true;
-    return this.llm.complete(request);
   }
 }
 
