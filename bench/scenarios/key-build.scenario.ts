@@ -1,0 +1,45 @@
+/**
+ * Key building against the hash it is built on: `buildKey` (validation, canonical options, SHA-256
+ * over an injective encoding, the monitor's record) vs a bare SHA-256 of the text. On large texts
+ * both should be bound by SHA-256 itself, so the ratio shows what the rest costs.
+ */
+import { createHash } from 'node:crypto';
+import type { BenchContext } from '../support/bench-context';
+import { createOurCache } from '../support/contexts';
+import { REQUEST_OPTIONS, textOfSize } from '../support/fixtures';
+import { runScenario, type ScenarioResult } from '../support/scenario';
+
+export async function keyBuildScenarios(ctx: BenchContext): Promise<ScenarioResult[]> {
+  const ours = await createOurCache({ driver: 'memory' });
+  try {
+    const results: ScenarioResult[] = [];
+    for (const bytes of ctx.sizes.keyTextBytes) {
+      const text = textOfSize(bytes, bytes);
+      const request = { text, operation: 'summarize', options: { ...REQUEST_OPTIONS } };
+      const label = bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MB` : `${bytes / 1024} KB`;
+      ctx.log(`keys: build for a ${label} text`);
+      results.push(
+        await runScenario(
+          {
+            id: `keys.build.${bytes}`,
+            group: 'key building',
+            title: `key for a ${label} text`,
+            unit: 'MB/s',
+            higherIsBetter: true,
+            timing: { sync: true, batch: Math.max(1, Math.round((64 * 1024) / bytes)), repMs: 150 },
+            convert: (opsPerSec) => (opsPerSec * bytes) / 1e6,
+            contenders: [
+              { name: 'nestjs-ai-cache buildKey()', kind: 'ours', op: () => ours.cache.buildKey(request) },
+              { name: 'raw SHA-256 of the text', kind: 'baseline', op: () => createHash('sha256').update(text).digest('base64url') },
+            ],
+          },
+          ctx.reps,
+          ctx.repMsScale,
+        ),
+      );
+    }
+    return results;
+  } finally {
+    await ours.app.close();
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The Redis driver with L1 off (`memoryCacheSize: 0`: every read is a Redis round trip), against
+ * raw ioredis (GET + JSON.parse of the same response: the floor any Redis cache sits on) and Nest's
+ * CACHE_MANAGER with @keyv/redis (what a Nest user would use instead). Sequential and 64 in flight.
+ * The sequential hit is also set against redis-benchmark -c 1: one bare round trip, no client library.
+ */
+import { execFile } from 'node:child_process';
+import { Redis } from 'ioredis';
+import type { BenchContext } from '../support/bench-context';
+import { createNestRedisCacheManager, createOurCache } from '../support/contexts';
+import { NO_COMPRESSION, aiRequest, aiResponse } from '../support/fixtures';
+import type { RepMeasurement } from '../support/measure';
+import { runScenario, type Contender, type ScenarioResult } from '../support/scenario';
+
+const TTL_SECONDS = 7200;
+const IN_FLIGHT = 64;
+const NAMESPACE = 'bench';
+
+export async function redisDriverScenarios(ctx: BenchContext): Promise<ScenarioResult[]> {
+  const { keys } = ctx.sizes;
+  const ours = await createOurCache({ driver: 'redis', redis: { url: ctx.redis.url }, namespace: NAMESPACE, memoryCacheSize: 0 });
+  const uncompressed = await createOurCache({
+    driver: 'redis',
+    redis: { url: ctx.redis.url },
+    namespace: `${NAMESPACE}_raw`,
+    memoryCacheSize: 0,
+    ...NO_COMPRESSION,
+  });
+  const nest = await createNestRedisCacheManager(ctx.redis.url);
+  const raw = new Redis(ctx.redis.url);
+  try {
+    const responses = Array.from({ length: keys }, (_, i) => aiResponse(i));
+    const requests = Array.from({ length: keys }, (_, i) => aiRequest(i));
+    const missing = Array.from({ length: keys }, (_, i) => aiRequest(i, 1));
+    const rawKeys = responses.map((_, i) => `raw:response:${i}`);
+    const nestKeys = responses.map((_, i) => `nest:response:${i}`);
+    const rawMissing = responses.map((_, i) => `raw:missing:${i}`);
+    const nestMissing = responses.map((_, i) => `nest:missing:${i}`);
+    for (let i = 0; i < keys; i++) {
+      await ours.cache.cacheResponse(requests[i], responses[i]);
+      await uncompressed.cache.cacheResponse(requests[i], responses[i]);
+      await raw.set(rawKeys[i], JSON.stringify(responses[i]), 'PX', TTL_SECONDS * 1000);
+      await nest.cache.set(nestKeys[i], responses[i], TTL_SECONDS * 1000);
+    }
+    const probe = await ours.cache.getCachedResponse(requests[0]);
+    if (probe?.tier !== 'redis') throw new Error(`redis scenario: expected an L2 hit, got ${JSON.stringify(probe?.tier)}`);
+    const storedBytes = await raw.strlen(`${NAMESPACE}:${ours.cache.buildKey(requests[0])}`);
+
+    const at = (i: number) => i % keys;
+    const hitContenders = (): Contender[] => [
+      { name: 'nestjs-ai-cache getCachedResponse()', kind: 'ours', op: (i) => ours.cache.getCachedResponse(requests[at(i)]) },
+      {
+        name: 'nestjs-ai-cache getCachedResponse(), compression off',
+        kind: 'ours',
+        op: (i) => uncompressed.cache.getCachedResponse(requests[at(i)]),
+      },
+      {
+        name: 'raw ioredis GET + JSON.parse',
+        kind: 'baseline',
+        op: async (i) => JSON.parse((await raw.get(rawKeys[at(i)])) as string) as unknown,
+      },
+      { name: 'Nest CACHE_MANAGER + @keyv/redis', kind: 'peer', op: (i) => nest.cache.get(nestKeys[at(i)]) },
+    ];
+    const writeContenders = (): Contender[] => [
+      { name: 'nestjs-ai-cache cacheResponse()', kind: 'ours', op: (i) => ours.cache.cacheResponse(requests[at(i)], responses[at(i)]) },
+      {
+        name: 'raw ioredis JSON.stringify + SET PX',
+        kind: 'baseline',
+        op: (i) => raw.set(rawKeys[at(i)], JSON.stringify(responses[at(i)]), 'PX', TTL_SECONDS * 1000),
+      },
+      {
+        name: 'Nest CACHE_MANAGER + @keyv/redis',
+        kind: 'peer',
+        op: (i) => nest.cache.set(nestKeys[at(i)], responses[at(i)], TTL_SECONDS * 1000),
+      },
+    ];
+    const redisBenchmark: Contender = {
+      name: `redis-benchmark -c 1 GET (${storedBytes} B)`,
+      kind: 'baseline',
+      rep: () => runRedisBenchmark(ctx, storedBytes),
+    };
+
+    const results: ScenarioResult[] = [];
+    const scenario = async (id: string, title: string, concurrency: number, contenders: Contender[]) => {
+      ctx.log(`redis: ${title}`);
+      results.push(
+        await runScenario(
+          { id, group: 'redis driver (L1 off)', title, unit: 'ops/s', higherIsBetter: true, contenders, timing: { concurrency } },
+          ctx.reps,
+          ctx.repMsScale,
+        ),
+      );
+    };
+    await scenario('redis.hit.sequential', 'L2 hit, sequential', 1, [...hitContenders(), redisBenchmark]);
+    await scenario('redis.hit.64', `L2 hit, ${IN_FLIGHT} in flight`, IN_FLIGHT, hitContenders());
+    await scenario('redis.write.sequential', 'cacheResponse / set, sequential', 1, writeContenders());
+    await scenario('redis.write.64', `cacheResponse / set, ${IN_FLIGHT} in flight`, IN_FLIGHT, writeContenders());
+    await scenario('redis.miss.sequential', 'miss (what a miss adds before compute starts), sequential', 1, [
+      { name: 'nestjs-ai-cache getCachedResponse()', kind: 'ours', op: (i) => ours.cache.getCachedResponse(missing[at(i)]) },
+      { name: 'raw ioredis GET (nil)', kind: 'baseline', op: (i) => raw.get(rawMissing[at(i)]) },
+      { name: 'Nest CACHE_MANAGER + @keyv/redis', kind: 'peer', op: (i) => nest.cache.get(nestMissing[at(i)]) },
+    ]);
+    return results;
+  } finally {
+    await ours.app.close();
+    await uncompressed.app.close();
+    await nest.app.close();
+    raw.disconnect();
+  }
+}
+
+/** One redis-benchmark run (one connection, one request at a time) of GETs of `bytes`-byte values. */
+function runRedisBenchmark(ctx: BenchContext, bytes: number): Promise<RepMeasurement> {
+  const args = [
+    '-h', ctx.redis.host,
+    '-p', String(ctx.redis.port),
+    '-c', '1',
+    '-n', String(ctx.sizes.redisBenchmarkRequests),
+    '-d', String(bytes),
+    '-t', 'set,get',
+    '--csv',
+  ];
+  return new Promise((resolve, reject) => {
+    execFile('redis-benchmark', args, { timeout: 60_000 }, (error, stdout, stderr) => {
+      if (error) return reject(new Error(`redis-benchmark failed: ${stderr || error.message}`));
+      // "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
+      const row = stdout.split(/\r?\n/).find((line) => line.startsWith('"GET"'));
+      const cells = row?.split(',').map((cell) => Number(cell.replace(/"/g, '')));
+      if (!cells || cells.length < 7 || !Number.isFinite(cells[1])) return reject(new Error(`redis-benchmark: unexpected output ${stdout}`));
+      resolve({ value: cells[1], p50Us: cells[4] * 1000, p99Us: cells[6] * 1000 });
+    });
+  });
+}
