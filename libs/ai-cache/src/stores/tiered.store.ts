@@ -126,7 +126,8 @@ export class TieredStore implements CacheStore {
   }
 
   async get(key: string): Promise<StoredEntry | undefined> {
-    if (this.l1 && this.isL1Trusted()) {
+    if (!this.l1) return this.getFromRedisOnly(key);
+    if (this.isL1Trusted()) {
       const hit = await this.l1.get(key);
       if (hit) return hit;
     }
@@ -146,6 +147,22 @@ export class TieredStore implements CacheStore {
       return (await this.l1?.get(key)) ?? (await this.outage?.get(key));
     } finally {
       this.endFill(key, fill);
+    }
+  }
+
+  /**
+   * Without L1 nothing is copied into memory, so the TTL (and the MULTI/EXEC that fetches it with the
+   * value) and the fill bookkeeping are not needed: one GET (measured: 4 commands per hit cost ~2x the
+   * throughput at 64 in flight).
+   */
+  private async getFromRedisOnly(key: string): Promise<StoredEntry | undefined> {
+    try {
+      const remote = await this.redis.get(key);
+      this.onRedisAnswered();
+      return remote;
+    } catch (error) {
+      this.onRedisFailed(error);
+      return this.outage?.get(key);
     }
   }
 
