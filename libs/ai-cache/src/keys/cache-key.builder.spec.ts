@@ -39,6 +39,19 @@ describe('CacheKeyBuilder', () => {
       expect(keyOf({ text, operation: 'qa', question: 'ét中’' })).toBe(`ai:qa:${expected}`);
     });
 
+    it.each([
+      ['a long latin1 text (hashed in its own update)', 'Déjà vu. '.repeat(1000)],
+      ['a short text beyond latin1', 'naïve 中文'],
+      ['a long text beyond latin1', `${'x'.repeat(5000)}中`],
+    ])('hashes the same documented bytes for %s', (_name, text) => {
+      const split = text.search(/[^\u0000-\u00ff]/) === -1 ? text.length : text.search(/[^\u0000-\u00ff]/);
+      const expected = createHash('sha256')
+        .update('nestjs-ai-cache:request:v1\n' + 'o9:summarize' + 'p9.0:{"n":"é"}' + 'q-' + 's-' + `t${split}:` + text.slice(0, split), 'latin1')
+        .update(text.slice(split), 'utf16le')
+        .digest('base64url');
+      expect(keyOf({ text, operation: 'summarize', options: { n: 'é' } })).toBe(`ai:summarize:${expected}`);
+    });
+
     it('reports the operation, the text length and its size tier', () => {
       expect(hashedKeys.build({ text: 'x'.repeat(42), operation: 'qa' })).toEqual({
         key: expect.stringMatching(/^ai:qa:/),

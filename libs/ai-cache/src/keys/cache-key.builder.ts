@@ -145,15 +145,43 @@ function requestDigest(
   text: string,
 ): string {
   const hash = createHash('sha256');
+  const optionsJson = options === undefined ? '{}' : canonicalJson(options, 'options');
+  const textSplit = latin1PrefixLength(text);
+  if (isLatin1(optionsJson) && isLatin1(question) && isLatin1(scope)) {
+    // The usual request: every field is latin1, so the whole encoding is one latin1 string and one
+    // update() (each update() crosses into native code: ~0.3 µs apiece, a third of a small key's cost).
+    // The bytes hashed are exactly those of the field-by-field path below.
+    const head =
+      `${KEY_FORMAT}\no${operation.length}:${operation}` +
+      `${latin1Field('p', optionsJson)}${latin1Field('q', question)}${latin1Field('s', scope)}t${textSplit}:`;
+    if (textSplit === text.length && text.length <= INLINE_TEXT_LIMIT) {
+      hash.update(head + text, 'latin1');
+    } else {
+      hash.update(head, 'latin1');
+      updateLossless(hash, text, textSplit);
+    }
+    return hash.digest('base64url');
+  }
   hash.update(`${KEY_FORMAT}\n`);
   hash.update(`o${operation.length}:${operation}`); // validated ASCII: characters are bytes
-  updateField(hash, 'p', canonicalJson(options ?? {}, 'options'));
+  updateField(hash, 'p', optionsJson);
   updateField(hash, 'q', question);
   updateField(hash, 's', scope);
-  const split = latin1PrefixLength(text);
-  hash.update(`t${split}:`);
-  updateLossless(hash, text, split);
+  hash.update(`t${textSplit}:`);
+  updateLossless(hash, text, textSplit);
   return hash.digest('base64url');
+}
+
+/** Texts up to this many characters are hashed in the same update() as the fields; longer ones are not copied. */
+const INLINE_TEXT_LIMIT = 4096;
+
+/** What {@link updateField} feeds the hash for an absent or all-latin1 value, as one string. */
+function latin1Field(name: string, value: string | undefined): string {
+  return value === undefined ? `${name}-` : `${name}${value.length}.0:${value}`;
+}
+
+function isLatin1(value: string | undefined): boolean {
+  return value === undefined || latin1PrefixLength(value) === value.length;
 }
 
 /** `<name>-` for an absent field, else `<name><latin1 chars>.<UTF-16 bytes>:<bytes>`. */
