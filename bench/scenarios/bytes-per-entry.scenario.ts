@@ -50,7 +50,11 @@ export async function bytesPerEntryScenarios(ctx: BenchContext): Promise<Scenari
               for (let i = 0; i < entries; i++) await ours.cache.cacheResponse(aiRequest(i), aiResponse(i));
               const stats = await ours.cache.getCacheStats();
               if (stats.memory.entries !== entries) throw new Error(`bytes scenario: ${stats.memory.entries} entries kept, expected ${entries}`);
-              return () => ours.app.close();
+              // Emptied before closing: nothing of this contender may still be live when the next one measures.
+              return async () => {
+                await ours.cache.clear();
+                await ours.app.close();
+              };
             }),
         },
         {
