@@ -83,6 +83,9 @@ describe('Redis driver through CacheModule (real redis-server)', () => {
     expect(bytes!.length).toBeLessThan(JSON.stringify(response).length / 5);
     const other = await app({ compressionThreshold: 200 });
     expect(await other.cache.getCachedResponse(summarize)).toMatchObject({ response, compressed: true, tier: 'redis' });
+    // L1 keeps the same envelope inflated: an in-process hit never pays for zlib.
+    expect(await other.cache.getCachedResponse(summarize)).toMatchObject({ response, compressed: false, tier: 'memory' });
+    expect((await raw.getBuffer(`ai_cache:${cache.buildKey(summarize)}`))!.equals(bytes!)).toBe(true);
   });
 
   it('treats a corrupted or foreign value under our key as a miss, removes it and counts it', async () => {

@@ -111,13 +111,14 @@ describe('AIResponseCacheService (memory driver)', () => {
       expect(await cache.getCachedResponse({ text: 'x', operation: 'qa', options: { a: '1', b: { c: 1, d: 2 } } })).toBeUndefined();
     });
 
-    it('compresses large responses and still returns them intact', async () => {
-      const { cache } = setup({ compressionThreshold: 100 });
+    it('keeps large responses uncompressed in memory, so a hit never inflates, and counts no compression', async () => {
+      const { cache, monitor } = setup({ compressionThreshold: 100 });
       const response = { summary: 'word '.repeat(500) };
       await cache.cacheResponse(summarize, response);
       const hit = await cache.getCachedResponse(summarize);
-      expect(hit?.compressed).toBe(true);
+      expect(hit?.compressed).toBe(false);
       expect(hit?.response).toEqual(response);
+      expect(monitor.getPerformanceStats().compression).toBeUndefined();
     });
 
     it('returns a fresh copy on every hit', async () => {

@@ -13,7 +13,7 @@ import type { ResolvedCacheOptions } from './interfaces/resolved-cache-options.i
 import { type BuiltKey, CacheKeyBuilder, assertValidOperation } from './keys/cache-key.builder';
 import { CacheMonitorService } from './monitor/cache-monitor.service';
 import type { InvalidationSample } from './monitor/monitor.types';
-import type { CacheStore, CacheTier } from './stores/cache-store.interface';
+import type { CacheStore, CacheTier, StoredEntry } from './stores/cache-store.interface';
 import { AsyncCoalescer } from './utils/coalesce-async';
 import { msToWholeSeconds, secondsToMs } from './utils/duration';
 
@@ -267,8 +267,14 @@ export class AIResponseCacheService {
 
   private async lookup<T>(key: string, operation: string): Promise<(DecodedEntry<T> & { tier: CacheTier }) | undefined> {
     const started = performance.now();
-    const stored = await this.guard(() => this.store.get(key), undefined);
-    const decoded = stored && this.codec.decode<T>(stored.bytes);
+    let stored: StoredEntry | undefined;
+    try {
+      // Awaited directly, not through guard(): this is the hot path of every hit.
+      stored = await this.store.get(key);
+    } catch (error) {
+      this.storeFailed(error);
+    }
+    const decoded = stored && (this.codec.decode<T>(stored.bytes) as (DecodedEntry<T> & { tier: CacheTier }) | undefined);
     if (stored && !decoded) {
       // Untrusted bytes under our key (corrupted, foreign, another version): a miss, and removed.
       this.monitor.recordCorruptedEntry();
@@ -281,8 +287,11 @@ export class AIResponseCacheService {
     }
     this.monitor.recordLookup(operation, stored.tier, durationMs);
     this.monitor.recordTimeSaved(decoded.computeMs ?? 0, decoded.value);
-    return { ...decoded, tier: stored.tier };
+    decoded.tier = stored.tier;
+    if (stored.compressed) decoded.compressed = true;
+    return decoded;
   }
+
 
   /** Encodes first (so a bad value throws before anything is written), then stores. */
   private async write(
@@ -291,7 +300,8 @@ export class AIResponseCacheService {
     ttlSeconds: number,
     meta: { operation: string; textLength?: number; computeMs?: number },
   ): Promise<boolean> {
-    const encoded = this.codec.encode(value, meta);
+    // Only Redis holds compressed bytes: memory tiers keep the plain envelope (a memory hit never inflates).
+    const encoded = this.codec.encode(value, meta, { compress: this.store.driver === 'redis' });
     if (encoded.compressed) this.monitor.recordCompression(encoded.jsonBytes, encoded.storedBytes, encoded.compressMs);
     if (encoded.storedBytes > this.options.maxEntryBytes) {
       this.monitor.recordOversize();
@@ -306,7 +316,7 @@ export class AIResponseCacheService {
     }
     const started = performance.now();
     const ok = await this.guard(async () => {
-      await this.store.set(key, encoded.bytes, secondsToMs(ttlSeconds));
+      await this.store.set(key, encoded.bytes, secondsToMs(ttlSeconds), encoded.plain);
       return true;
     }, false);
     this.monitor.recordOperation('set', meta.operation, this.store.driver === 'memory' ? 'memory' : 'redis', performance.now() - started);
@@ -347,11 +357,16 @@ export class AIResponseCacheService {
     try {
       return await action();
     } catch (error) {
-      this.monitor.recordError();
-      this.logger.debug?.(`Cache store error: ${(error as Error).message}`);
+      this.storeFailed(error);
       return fallback;
     }
   }
+
+  private storeFailed(error: unknown): void {
+    this.monitor.recordError();
+    this.logger.debug?.(`Cache store error: ${(error as Error).message}`);
+  }
+
 }
 
 function assertGenericKey(key: unknown): asserts key is string {

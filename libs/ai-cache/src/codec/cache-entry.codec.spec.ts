@@ -220,6 +220,36 @@ describe('CacheEntryCodec', () => {
     });
   });
 
+  describe('plain form for the memory tiers', () => {
+    const large = { summary: 'Caching saves money and time. '.repeat(100) };
+
+    it('encodes without compression when asked, whatever the size', () => {
+      const encoded = codec.encode(large, {}, { compress: false });
+      expect(encoded.compressed).toBe(false);
+      expect(encoded.bytes).toBe(encoded.plain);
+      expect(codec.decode(encoded.bytes)).toMatchObject({ value: large, compressed: false });
+    });
+
+    it('gives the plain envelope beside the compressed one, and unpack turns one into the other', () => {
+      const encoded = codec.encode(large, { operation: 'summarize', textLength: 7 });
+      expect(encoded.compressed).toBe(true);
+      expect(encoded.plain.length).toBeGreaterThan(encoded.bytes.length);
+      const unpacked = codec.unpack(encoded.bytes);
+      expect(unpacked.equals(encoded.plain)).toBe(true);
+      expect(codec.decode(unpacked)).toMatchObject({ value: large, compressed: false, operation: 'summarize', textLength: 7 });
+    });
+
+    it('returns anything that is not an intact compressed envelope unchanged, for decode to judge', () => {
+      const plain = codec.encode({ a: 1 }).bytes;
+      expect(codec.unpack(plain)).toBe(plain);
+      const foreign = Buffer.from('{"not":"ours"}');
+      expect(codec.unpack(foreign)).toBe(foreign);
+      const broken = Buffer.from(codec.encode(large).bytes.subarray(0, 20));
+      expect(codec.unpack(broken)).toBe(broken);
+      expect(codec.decode(codec.unpack(broken))).toBeUndefined();
+    });
+  });
+
   describe('prototype safety', () => {
     it('keeps a "__proto__" key of a value as an own property and pollutes nothing', () => {
       const hostile = JSON.parse('{"__proto__":{"polluted":true},"a":1}') as Record<string, unknown>;

@@ -21,8 +21,10 @@ export interface EntryMeta {
 }
 
 export interface EncodedEntry {
-  /** What the stores keep: the envelope header, then raw or deflated JSON. */
+  /** The envelope as Redis keeps it: header, then raw or deflated JSON. */
   bytes: Buffer;
+  /** The same envelope uncompressed, as the memory tiers keep it (the same Buffer as `bytes` when not compressed). */
+  plain: Buffer;
   compressed: boolean;
   /** Size of the JSON before compression. */
   jsonBytes: number;
@@ -98,7 +100,7 @@ export class CacheEntryCodec {
    *   `undefined` as the whole value) and for malformed `meta`. As with JSON, `undefined`
    *   properties are dropped and `undefined` array items come back as `null`.
    */
-  encode(value: unknown, meta: EntryMeta = {}): EncodedEntry {
+  encode(value: unknown, meta: EntryMeta = {}, { compress = true }: { compress?: boolean } = {}): EncodedEntry {
     if (value === undefined) throw new TypeError('Cannot cache undefined: it has no JSON representation (use null)');
     // Measured on ~2 KB responses: this pre-walk + the native stringify costs 0-40% over a bare
     // stringify, where a validating replacer costs 30-90% (a replacer takes V8 off its fast path).
@@ -114,32 +116,53 @@ export class CacheEntryCodec {
 
     const json = JSON.stringify(envelope);
     const jsonBytes = Buffer.byteLength(json, 'utf8');
-    let compressMs = 0;
-    if (jsonBytes > this.options.compressionThreshold) {
+    const plain = Buffer.allocUnsafe(HEADER_LENGTH + jsonBytes);
+    writeHeader(plain, 0);
+    plain.write(json, HEADER_LENGTH, 'utf8');
+    if (compress && jsonBytes > this.options.compressionThreshold) {
       const started = performance.now();
-      const deflated = deflateRawSync(json, { level: this.options.compressionLevel });
-      compressMs = performance.now() - started;
+      const deflated = deflateRawSync(plain.subarray(HEADER_LENGTH), { level: this.options.compressionLevel });
+      const compressMs = performance.now() - started;
       if (deflated.length < jsonBytes) {
         const bytes = Buffer.allocUnsafe(HEADER_LENGTH + deflated.length);
         writeHeader(bytes, FLAG_DEFLATE_RAW);
         deflated.copy(bytes, HEADER_LENGTH);
-        return { bytes, compressed: true, jsonBytes, storedBytes: bytes.length, compressMs };
+        return { bytes, plain, compressed: true, jsonBytes, storedBytes: bytes.length, compressMs };
       }
+      return { bytes: plain, plain, compressed: false, jsonBytes, storedBytes: plain.length, compressMs };
     }
-    const bytes = Buffer.allocUnsafe(HEADER_LENGTH + jsonBytes);
-    writeHeader(bytes, 0);
-    bytes.write(json, HEADER_LENGTH, 'utf8');
-    return { bytes, compressed: false, jsonBytes, storedBytes: bytes.length, compressMs };
+    return { bytes: plain, plain, compressed: false, jsonBytes, storedBytes: plain.length, compressMs: 0 };
+  }
+
+  /**
+   * The uncompressed form of a compressed envelope, for the memory tiers: Node's zlib costs ~5-10 µs
+   * per call whatever the size (measured), more than a whole in-memory hit, so memory keeps entries
+   * inflated and only Redis holds them deflated. Anything that is not an intact compressed envelope
+   * is returned as is, for `decode` to judge.
+   */
+  unpack(bytes: Buffer): Buffer {
+    if (!this.isEnvelopeHeader(bytes) || (bytes[MAGIC.length + 1] & FLAG_DEFLATE_RAW) === 0) return bytes;
+    try {
+      const json = inflateRawSync(bytes.subarray(HEADER_LENGTH), { maxOutputLength: MAX_INFLATED_BYTES });
+      const plain = Buffer.allocUnsafe(HEADER_LENGTH + json.length);
+      writeHeader(plain, bytes[MAGIC.length + 1] & ~FLAG_DEFLATE_RAW);
+      json.copy(plain, HEADER_LENGTH);
+      return plain;
+    } catch {
+      return bytes;
+    }
+  }
+
+  private isEnvelopeHeader(bytes: Buffer): boolean {
+    if (!(bytes instanceof Uint8Array) || bytes.length <= HEADER_LENGTH) return false;
+    for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC[i]) return false;
+    return bytes[MAGIC.length] === FORMAT_VERSION && (bytes[MAGIC.length + 1] & ~KNOWN_FLAGS) === 0;
   }
 
   /** The entry in `bytes`, or undefined when they are not an intact envelope this codec wrote. Never throws. */
   decode<T = unknown>(bytes: Buffer): DecodedEntry<T> | undefined {
-    if (!(bytes instanceof Uint8Array) || bytes.length <= HEADER_LENGTH) return undefined;
-    for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC[i]) return undefined;
-    if (bytes[MAGIC.length] !== FORMAT_VERSION) return undefined;
-    const flags = bytes[MAGIC.length + 1];
-    if ((flags & ~KNOWN_FLAGS) !== 0) return undefined;
-    const compressed = (flags & FLAG_DEFLATE_RAW) !== 0;
+    if (!this.isEnvelopeHeader(bytes)) return undefined;
+    const compressed = (bytes[MAGIC.length + 1] & FLAG_DEFLATE_RAW) !== 0;
 
     let parsed: unknown;
     try {

@@ -7,6 +7,8 @@ export type CacheTier = 'memory' | 'redis';
 export interface StoredEntry {
   bytes: Buffer;
   tier: CacheTier;
+  /** True when the tier held the entry compressed and the store returned it inflated (memory keeps entries plain). */
+  compressed?: boolean;
 }
 
 export interface StoreStats {
@@ -38,7 +40,11 @@ export interface StoreDiagnostics {
 export interface CacheStore {
   readonly driver: CacheDriver;
   get(key: string): Promise<StoredEntry | undefined>;
-  set(key: string, bytes: Buffer, ttlMs: number): Promise<void>;
+  /**
+   * `bytes` is what Redis keeps (compressed above the threshold); `plain`, when given, is the same
+   * envelope uncompressed, which in-process tiers keep instead so a memory hit never inflates.
+   */
+  set(key: string, bytes: Buffer, ttlMs: number, plain?: Buffer): Promise<void>;
   /** True when an entry was removed. */
   delete(key: string): Promise<boolean>;
   exists(key: string): Promise<boolean>;

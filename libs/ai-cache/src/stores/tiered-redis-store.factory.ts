@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import { CacheEntryCodec } from '../codec/cache-entry.codec';
 import type { ResolvedCacheOptions } from '../interfaces/resolved-cache-options.interface';
 import type { CacheMonitorService } from '../monitor/cache-monitor.service';
 import type { CacheStore } from './cache-store.interface';
@@ -15,6 +16,7 @@ export function createTieredRedisStore(options: ResolvedCacheOptions, monitor: C
     warn: (message: string) => logger.warn(message),
     debug: (message: string) => logger.debug?.(message),
   };
+  const codec = new CacheEntryCodec(options);
   const redis = new RedisStore({
     namespace: options.namespace,
     url: options.redis.url,
@@ -32,5 +34,7 @@ export function createTieredRedisStore(options: ResolvedCacheOptions, monitor: C
     connectTimeoutMs: options.redis.connectTimeoutMs,
     logger: storeLogger,
     onEvict: () => monitor.recordEviction(),
+    // L1 keeps entries inflated: a memory hit must not pay zlib's per-call cost.
+    unpack: (bytes) => codec.unpack(bytes),
   });
 }

@@ -26,6 +26,11 @@ export interface TieredStoreOptions {
   onEvict?: (key: string, reason: MemoryEvictionReason) => void;
   /** Identifies this instance on the invalidation channel. Default: a random UUID. */
   instanceId?: string;
+  /**
+   * Turns bytes read from Redis into the uncompressed form the memory tiers keep (the codec's
+   * `unpack`), so an L1 hit never pays for inflating. Default: keep the bytes as Redis has them.
+   */
+  unpack?: (bytes: Buffer) => Buffer;
 }
 
 /** A read in flight from Redis: it must not copy its answer into L1 if the key changed meanwhile. */
@@ -74,7 +79,10 @@ export class TieredStore implements CacheStore {
   private readonly fillsInFlight = new Map<string, Set<PendingFill>>();
   private redisFailing = false;
 
+  private readonly unpack: (bytes: Buffer) => Buffer;
+
   constructor(options: TieredStoreOptions) {
+    this.unpack = options.unpack ?? ((bytes) => bytes);
     const { redis, memoryCacheSize } = options;
     if (!Number.isSafeInteger(memoryCacheSize) || memoryCacheSize < 0) {
       throw new RangeError(`TieredStore: memoryCacheSize must be an integer >= 0, got ${String(memoryCacheSize)}`);
@@ -138,10 +146,11 @@ export class TieredStore implements CacheStore {
       this.onRedisAnswered();
       if (!remote) return undefined;
       // A key without expiry is not one we wrote; L1 could not know when to drop it, so it is not copied.
+      const plain = this.unpack(remote.bytes);
       if (this.l1 && !fill.stale && remote.ttlMs !== undefined) {
-        await this.l1.set(key, remote.bytes, remainingMs(remote.ttlMs, startedAt));
+        await this.l1.set(key, plain, remainingMs(remote.ttlMs, startedAt));
       }
-      return { bytes: remote.bytes, tier: 'redis' };
+      return plain === remote.bytes ? { bytes: plain, tier: 'redis' } : { bytes: plain, tier: 'redis', compressed: true };
     } catch (error) {
       this.onRedisFailed(error);
       return (await this.l1?.get(key)) ?? (await this.outage?.get(key));
@@ -166,19 +175,20 @@ export class TieredStore implements CacheStore {
     }
   }
 
-  async set(key: string, bytes: Buffer, ttlMs: number): Promise<void> {
+  async set(key: string, bytes: Buffer, ttlMs: number, plain?: Buffer): Promise<void> {
     this.spoilFills((pending) => pending === key);
     const startedAt = performance.now();
+    const inMemory = () => plain ?? this.unpack(bytes);
     try {
       await Promise.all([this.redis.set(key, bytes, ttlMs), this.channel?.publish({ kind: 'keys', keys: [key] })]);
       this.onRedisAnswered();
-      await this.l1?.set(key, bytes, remainingMs(ttlMs, startedAt));
+      await this.l1?.set(key, inMemory(), remainingMs(ttlMs, startedAt));
     } catch (error) {
       this.onRedisFailed(error);
       const target = this.outage ?? this.l1;
       // L1 must not keep answering with the value this write replaces.
       if (target !== this.l1) await this.l1?.delete(key);
-      await target?.set(key, bytes, ttlMs);
+      await target?.set(key, inMemory(), ttlMs);
     }
   }
 
