@@ -3,6 +3,7 @@ import type { AIRequest } from '../interfaces/ai-request.interface';
 import { assertValidOperation } from '../keys/cache-key.builder';
 import type { AIRequestInput, CachedAIResponseMetadata, CachedReturnKind } from './cached-ai-response.decorator';
 import { inferReturnKind } from './return-kind';
+import { describeType, isPlainObject } from '../utils/type-guards';
 
 /** Everything the wrapper needs about one decorated method, validated once at bootstrap. */
 export interface CachedMethodPlan {
@@ -126,15 +127,4 @@ function buildRequest(text: string, operation: string, options: unknown, questio
   return request;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-}
 
-function describeType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return `an instance of ${(value as object).constructor?.name ?? 'Object'}`;
-  return typeof value;
-}

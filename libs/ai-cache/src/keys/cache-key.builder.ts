@@ -3,6 +3,7 @@ import type { AIRequest } from '../interfaces/ai-request.interface';
 import type { TextSizeTiers } from '../interfaces/cache-module-options.interface';
 import { canonicalJson } from './canonical-json';
 import { textSizeTier, type TextSizeTier } from './text-size-tier';
+import { describeType, isPlainObject } from '../utils/type-guards';
 
 export interface CacheKeyBuilderOptions {
   /** Texts longer than this many characters never get a readable preview. */
@@ -268,27 +269,4 @@ function isPreviewSafe(unit: number): boolean {
 const isHighSurrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdbff;
 const isLowSurrogate = (unit: number): boolean => unit >= 0xdc00 && unit <= 0xdfff;
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-}
 
-function describeType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  switch (typeof value) {
-    case 'string':
-      return `the string ${JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)}`;
-    case 'number':
-    case 'boolean':
-    case 'bigint':
-      return `${typeof value} ${String(value)}`;
-    case 'object':
-      return `an instance of ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'Object'}`;
-    case 'undefined':
-      return 'undefined';
-    default:
-      return `a ${typeof value}`;
-  }
-}
