@@ -14,42 +14,13 @@ import {
   CacheMonitorService,
   CacheOptionsError,
 } from '@app/ai-cache';
-import { type RedisServer, startRedis, stopAllRedisServers, waitUntil } from './support/redis-harness';
+import { coalescedWaitCounter, type Driver, gate, useDecoratorHarness } from './support/decorator-harness';
+import { waitUntil } from './support/redis-harness';
 
 /** Per-call controls (AICacheContext) and their HTTP mapping (AICacheContextInterceptor), on both drivers. */
 
-type Driver = 'memory' | 'redis';
-
-let redis: RedisServer;
-let namespaceCounter = 0;
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => stopAllRedisServers());
-
-/** Closed after each test even when an assertion failed midway (open Redis clients would keep Jest alive). */
-const openApps: INestApplication[] = [];
-afterEach(async () => {
-  await Promise.all(openApps.splice(0).map((app) => app.close().catch(() => undefined)));
-});
-
-function cacheOptions(driver: Driver): CacheModuleOptions {
-  const namespace = `decorator_ctx_${process.pid}_${++namespaceCounter}`;
-  return driver === 'redis' ? { namespace, redis: { url: redis.url }, memoryCacheSize: 0 } : { namespace };
-}
-
-/** Calls that joined an identical call's computation so far (what the service reports to its monitor). */
-function coalescedWaitCounter(app: INestApplication): () => number {
-  const spy = jest.spyOn(app.get(CacheMonitorService), 'recordCoalescedWait');
-  return () => spy.mock.calls.length;
-}
-
-function gate(): { opened: Promise<void>; open: () => void } {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { opened, open };
-}
+const harness = useDecoratorHarness('decorator_ctx');
+const { cacheOptions } = harness;
 
 /** Every answer says which model call produced it, so a stale answer is told apart from a fresh one. */
 @Injectable()
@@ -99,7 +70,7 @@ describe.each<Driver>(['memory', 'redis'])('AICacheContext per-call controls (%s
       providers: [AnswerService],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
-    openApps.push(app);
+    harness.track(app);
     await app.init();
     answers = app.get(AnswerService);
     cache = app.get(AIResponseCacheService);
@@ -187,7 +158,7 @@ describe.each<Driver>(['memory', 'redis'])('AICacheContext per-call controls (%s
     expect(acmeKey).not.toBe(cache.buildKey(summarizeRequest('quarterly report')));
     expect(await cache.exists(acmeKey)).toBe(true);
     if (driver === 'redis') {
-      const keys = (await redis.cli('--scan', '--pattern', '*:ai:summarize:*')).trim().split('\n');
+      const keys = (await harness.redis.cli('--scan', '--pattern', '*:ai:summarize:*')).trim().split('\n');
       expect(keys.length).toBeGreaterThanOrEqual(3);
       expect(keys.filter((key) => key.includes('acme'))).toEqual([]);
     }
@@ -281,7 +252,7 @@ async function bootHttp(driver: Driver, extraProviders: Provider[] = [], control
     controllers: [controller as never],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
-  openApps.push(app);
+  harness.track(app);
   await app.init();
   return app;
 }

@@ -12,34 +12,17 @@ import {
 import { ContextIdFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { AIResponseCacheService, CachedAIResponse, CacheModule, type CacheModuleOptions } from '@app/ai-cache';
-import { type RedisServer, startRedis, stopAllRedisServers } from './support/redis-harness';
+import { type Driver, useDecoratorHarness } from './support/decorator-harness';
 
 /** How @CachedAIResponse() meets Nest: bootstrap validation, scopes, controllers, several CacheModules. */
 
-type Driver = 'memory' | 'redis';
-
-let redis: RedisServer;
-let namespaceCounter = 0;
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => stopAllRedisServers());
-
-/** Closed after each test even when an assertion failed midway (open Redis clients would keep Jest alive). */
-const openApps: INestApplication[] = [];
-afterEach(async () => {
-  await Promise.all(openApps.splice(0).map((app) => app.close().catch(() => undefined)));
-});
-
-function cacheOptions(driver: Driver, namespace = `decorator_mod_${process.pid}_${++namespaceCounter}`): CacheModuleOptions {
-  return driver === 'redis' ? { namespace, redis: { url: redis.url }, memoryCacheSize: 0 } : { namespace };
-}
+const harness = useDecoratorHarness('decorator_mod');
+const { cacheOptions } = harness;
 
 async function bootModule(imports: unknown[], providers: Provider[] = [], controllers: Function[] = []): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({ imports: imports as never[], providers, controllers: controllers as never[] }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
-  openApps.push(app);
+  harness.track(app);
   await app.init();
   return app;
 }
@@ -335,8 +318,8 @@ class Orphan {
 
 describe.each<Driver>(['memory', 'redis'])('several CacheModules with different namespaces (%s driver)', (driver) => {
   it('each non-global CacheModule caches the decorated methods of the modules that import it', async () => {
-    const optionsA = cacheOptions(driver, `ns_a_${++namespaceCounter}`);
-    const optionsB = cacheOptions(driver, `ns_b_${++namespaceCounter}`);
+    const optionsA = cacheOptions(driver, harness.namespace('ns_a'));
+    const optionsB = cacheOptions(driver, harness.namespace('ns_b'));
     @Module({ imports: [CacheModule.forRoot({ ...optionsA, isGlobal: false })], providers: [ServiceA] })
     class FeatureA {}
     @Module({ imports: [CacheModule.forRoot({ ...optionsB, isGlobal: false })], providers: [ServiceB] })
@@ -362,8 +345,8 @@ describe.each<Driver>(['memory', 'redis'])('several CacheModules with different 
   });
 
   it('a global CacheModule serves every module, except those importing their own', async () => {
-    const global = cacheOptions(driver, `ns_global_${++namespaceCounter}`);
-    const local = cacheOptions(driver, `ns_local_${++namespaceCounter}`);
+    const global = cacheOptions(driver, harness.namespace('ns_global'));
+    const local = cacheOptions(driver, harness.namespace('ns_local'));
     @Module({ providers: [ServiceA] })
     class UsesGlobal {}
     @Module({ imports: [CacheModule.forRoot({ ...local, isGlobal: false })], providers: [ServiceB] })

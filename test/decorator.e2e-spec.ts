@@ -8,53 +8,23 @@ import {
   type CacheModuleOptions,
   CacheMonitorService,
 } from '@app/ai-cache';
-import { type RedisServer, startRedis, stopAllRedisServers, waitUntil } from './support/redis-harness';
+import { coalescedWaitCounter, type Driver, gate, useDecoratorHarness } from './support/decorator-harness';
+import { waitUntil } from './support/redis-harness';
 
 /**
  * @CachedAIResponse() end to end: real Nest apps, on the memory driver and on a real redis-server
  * (with the L1 tier off, so that every hit is read back from Redis).
  */
 
-type Driver = 'memory' | 'redis';
-
-let redis: RedisServer;
-let namespaceCounter = 0;
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => stopAllRedisServers());
-
-/** Closed after each test even when an assertion failed midway (open Redis clients would keep Jest alive). */
-const openApps: INestApplication[] = [];
-afterEach(async () => {
-  await Promise.all(openApps.splice(0).map((app) => app.close().catch(() => undefined)));
-});
-
-function cacheOptions(driver: Driver): CacheModuleOptions {
-  const namespace = `decorator_${process.pid}_${++namespaceCounter}`;
-  return driver === 'redis' ? { namespace, redis: { url: redis.url }, memoryCacheSize: 0 } : { namespace };
-}
+const harness = useDecoratorHarness('decorator');
+const { cacheOptions } = harness;
 
 async function boot(driver: Driver, providers: Provider[]): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({ imports: [CacheModule.forRoot(cacheOptions(driver))], providers }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
-  openApps.push(app);
+  harness.track(app);
   await app.init();
   return app;
-}
-
-/** Calls that joined an identical call's computation so far (what the service reports to its monitor). */
-function coalescedWaitCounter(app: INestApplication): () => number {
-  const spy = jest.spyOn(app.get(CacheMonitorService), 'recordCoalescedWait');
-  return () => spy.mock.calls.length;
-}
-
-/** A promise the test resolves when it wants the method body to finish. */
-function gate(): { opened: Promise<void>; open: () => void } {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { opened, open };
 }
 
 interface ChatMessage {
