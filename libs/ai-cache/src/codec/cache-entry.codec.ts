@@ -1,4 +1,4 @@
-import { isAscii, isUtf8 } from 'node:buffer';
+import { isUtf8 } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { assertJsonCompatible } from '../keys/canonical-json';
@@ -164,12 +164,13 @@ export class CacheEntryCodec {
 
     let parsed: unknown;
     try {
-      const payload = payloadOf(bytes);
-      const json = compressed ? inflateRawSync(payload, { maxOutputLength: MAX_INFLATED_BYTES }) : payload;
+      const buffer = asBuffer(bytes);
+      const text = compressed
+        ? utf8Text(inflateRawSync(buffer.subarray(HEADER_LENGTH), { maxOutputLength: MAX_INFLATED_BYTES }), 0)
+        : utf8Text(buffer, HEADER_LENGTH);
+      if (text === undefined) return undefined;
       // JSON.parse only: nothing stored is ever executed, and a "__proto__" key becomes a plain own
       // property, never an object's prototype.
-      const text = utf8Text(json);
-      if (text === undefined) return undefined;
       parsed = JSON.parse(text);
     } catch {
       return undefined; // corrupt, truncated, oversized or not UTF-8: the caller counts it as a corrupted entry
@@ -206,21 +207,23 @@ function assertValidMeta(envelope: Envelope): void {
   }
 }
 
-/** A Buffer view even of a plain Uint8Array, whose toString() would not decode text (subarray is ~3x cheaper). */
-function payloadOf(bytes: Uint8Array): Buffer {
-  if (Buffer.isBuffer(bytes)) return bytes.subarray(HEADER_LENGTH);
-  return Buffer.from(bytes.buffer, bytes.byteOffset + HEADER_LENGTH, bytes.length - HEADER_LENGTH);
+/** A plain Uint8Array's toString() would not decode text: view it as a Buffer. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 /**
- * The JSON text of `bytes`, or undefined when they are not valid UTF-8 (a BOM is kept, so JSON.parse
- * rejects it). Validation (simdutf) then a plain copy is ~3x cheaper than a fatal TextDecoder
- * (measured on 2 KB: ~130 + ~150 ns vs ~450 ns); ASCII, the usual case, is copied as latin1,
- * which is the same text and skips UTF-8 decoding altogether.
+ * The text of `bytes` from `start`, or undefined when it is not valid UTF-8 (a BOM is kept, so
+ * JSON.parse rejects it). Node's decoder is lossy: every invalid sequence becomes U+FFFD, so text
+ * without U+FFFD came from valid UTF-8, and only text with one (a genuine U+FFFD, or damage) is
+ * checked strictly. On ASCII text the U+FFFD search costs nothing (V8 knows a one-byte string
+ * cannot hold it). Measured on 2 KB: ~15% cheaper than the fatal TextDecoder on ASCII, ~35% on
+ * non-ASCII text, and no Buffer view is made for the usual uncompressed entry.
  */
-function utf8Text(bytes: Buffer): string | undefined {
-  if (isAscii(bytes)) return bytes.toString('latin1');
-  return isUtf8(bytes) ? bytes.toString('utf8') : undefined;
+function utf8Text(bytes: Buffer, start: number): string | undefined {
+  const text = bytes.toString('utf8', start);
+  if (text.indexOf('\ufffd') === -1 || isUtf8(bytes.subarray(start))) return text;
+  return undefined;
 }
 
 function isEnvelope(parsed: unknown): parsed is Envelope {
