@@ -5,6 +5,7 @@ export type CacheTier = 'memory' | 'redis';
 
 /** Encoded bytes as a store returns them, with the tier they came from. */
 export interface StoredEntry {
+  /** Read-only: a store may return the very Buffer it caches (MemoryStore does); never write into it. */
   bytes: Buffer;
   tier: CacheTier;
   /** True when the tier held the entry compressed and the store returned it inflated (memory keeps entries plain). */
