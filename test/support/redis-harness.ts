@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Redis } from 'ioredis';
 
 export const LOOPBACK = '127.0.0.1';
 /** The machine's shared Redis: tests never start on it nor talk to it. */
@@ -357,4 +358,16 @@ function installExitHook(): void {
   process.once('exit', () => {
     for (const server of running) server.killSync();
   });
+}
+
+/** Every key of a test server, sorted, via SCAN: suites that forbid KEYS must not send it themselves. */
+export async function scanAllKeys(client: Redis): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, page] = await client.scan(cursor, 'COUNT', 1000);
+    keys.push(...page);
+    cursor = next;
+  } while (cursor !== '0');
+  return keys.sort();
 }

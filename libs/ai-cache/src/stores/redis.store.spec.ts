@@ -6,27 +6,16 @@ import {
   startRedis,
   stopAllRedisServers,
   waitUntil,
+  scanAllKeys,
 } from '../../../../test/support/redis-harness';
 import { CircuitOpenError } from './circuit-breaker';
 import { RedisStore, RedisStoreOptions } from './redis.store';
 
 const COMMAND_TIMEOUT_MS = 200;
 
-/** Every key of the test server, via SCAN: the test must not issue the KEYS it forbids. */
-async function allKeys(client: Redis): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, page] = await client.scan(cursor, 'COUNT', 1000);
-    keys.push(...page);
-    cursor = next;
-  } while (cursor !== '0');
-  return keys.sort();
-}
-
 /** Empties the test server without FLUSHDB/FLUSHALL, so that the final check can forbid them outright. */
 async function wipe(client: Redis): Promise<void> {
-  const keys = await allKeys(client);
+  const keys = await scanAllKeys(client);
   for (let i = 0; i < keys.length; i += 500) await client.del(...keys.slice(i, i + 500));
 }
 
@@ -163,7 +152,7 @@ describe('RedisStore (real redis-server)', () => {
       await inspector.set('ai_cachex:not-ours', '1');
       await inspector.set('unrelated', '1');
       expect(await store.clear()).toBe(2);
-      expect(await allKeys(inspector)).toEqual(['ai_cachex:not-ours', 'unrelated']);
+      expect(await scanAllKeys(inspector)).toEqual(['ai_cachex:not-ours', 'unrelated']);
     });
 
     it('stats(): status, the namespace key count (SCAN, cached a few seconds) and used memory', async () => {
@@ -211,7 +200,7 @@ describe('RedisStore (real redis-server)', () => {
     expect(await literal.clear()).toBe(2);
     expect(await inspector.exists('nsa:shared-key')).toBe(1);
     expect(await tenantB.clear()).toBe(2);
-    expect(await allKeys(inspector)).toEqual(['nsa:shared-key']);
+    expect(await scanAllKeys(inspector)).toEqual(['nsa:shared-key']);
   });
 
   it('selects the database, user and password of the url', async () => {

@@ -1,22 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { Redis } from 'ioredis';
-import { RedisServer, startCluster, startRedis, stopAllRedisServers, waitUntil } from '../../../../test/support/redis-harness';
+import { RedisServer, startCluster, startRedis, stopAllRedisServers, waitUntil, scanAllKeys } from '../../../../test/support/redis-harness';
 import type { StoreLogger } from './circuit-breaker';
 import { RedisStore } from './redis.store';
 import { TieredStore, TieredStoreOptions } from './tiered.store';
-
-/** Every key of a test server, via SCAN (the suite ends by proving nobody sent KEYS). */
-async function allKeys(client: Redis): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, page] = await client.scan(cursor, 'COUNT', 1000);
-    keys.push(...page);
-    cursor = next;
-  } while (cursor !== '0');
-  return keys.sort();
-}
 
 /** Subscribed connections on the server (`sub=1` in CLIENT LIST). */
 async function subscriberConnections(client: Redis): Promise<number> {
@@ -220,7 +208,7 @@ describe('TieredStore (L1 memory + L2 real redis-server)', () => {
     expect(await a.delete('t:1')).toBe(true);
     expect(await a.delete('t:1')).toBe(false);
     expect(await a.clear()).toBe(0);
-    expect(await allKeys(inspector).then((keys) => keys.filter((key) => key.startsWith(`${namespace}:`)))).toEqual([]);
+    expect(await scanAllKeys(inspector).then((keys) => keys.filter((key) => key.startsWith(`${namespace}:`)))).toEqual([]);
   });
 
   it('works without L1 (memoryCacheSize 0): every hit comes from Redis', async () => {
