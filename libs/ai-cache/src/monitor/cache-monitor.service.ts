@@ -438,13 +438,9 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
   /** Every cache metric with its current samples: the data behind `toPrometheus()` and the prom-client registration. */
   collectMetrics(): CacheMetricFamily[] {
     this.prune();
-    const latency = [...groupBy(this.cacheOperations.toArray(), (s) => `${s.kind}\u0000${s.operation}\u0000${s.tier}`).values()].map((group) => {
-      const [p50, p95, p99] = percentiles(
-        group.map((s) => s.durationMs),
-        [50, 95, 99],
-      );
-      return { kind: group[0].kind, operation: group[0].operation, tier: group[0].tier, p50, p95, p99 };
-    });
+    const latency = [...groupBy(this.cacheOperations.toArray(), (s) => `${s.kind}\u0000${s.operation}\u0000${s.tier}`).values()].map(
+      (group) => ({ kind: group[0].kind, operation: group[0].operation, tier: group[0].tier, ...latencyOf(group) }),
+    );
     return buildCacheMetricFamilies({
       totals: this.getTotals(),
       latency,
@@ -467,12 +463,7 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
   async snapshot(): Promise<CacheMonitorSnapshot> {
     const memory = await this.sampleMemoryUsage();
     this.prune();
-    const lookups = this.cacheOperations.toArray().filter((s) => s.kind === 'get');
-    const [p50, p95, p99] = percentiles(
-      lookups.map((s) => s.durationMs),
-      [50, 95, 99],
-    );
-    const lookupLatencyMs: LatencyPercentiles = { p50, p95, p99, count: lookups.length };
+    const lookupLatencyMs = latencyOf(this.cacheOperations.toArray().filter((s) => s.kind === 'get'));
     return {
       timestamp: new Date(this.clock()).toISOString(),
       hitRatio: this.getHitRatio(),
@@ -663,11 +654,7 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
   private latencyByOperationAndTier(samples: CacheOperationSample[]): Record<string, Record<string, LatencyPercentiles>> {
     const out: Record<string, Record<string, LatencyPercentiles>> = {};
     for (const group of groupBy(samples, (s) => `${s.operation}\u0000${s.tier}`).values()) {
-      const [p50, p95, p99] = percentiles(
-        group.map((s) => s.durationMs),
-        [50, 95, 99],
-      );
-      (out[group[0].operation] ??= {})[group[0].tier] = { p50, p95, p99, count: group.length };
+      (out[group[0].operation] ??= {})[group[0].tier] = latencyOf(group);
     }
     return out;
   }
@@ -695,6 +682,15 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
     this.invalidation.prune(cutoff);
     this.memory.prune(cutoff);
   }
+}
+
+/** p50 / p95 / p99 of a group of samples' durations, and how many there were. */
+function latencyOf(samples: readonly { durationMs: number }[]): LatencyPercentiles {
+  const [p50, p95, p99] = percentiles(
+    samples.map((s) => s.durationMs),
+    [50, 95, 99],
+  );
+  return { p50, p95, p99, count: samples.length };
 }
 
 function summarize(durations: number[]) {
