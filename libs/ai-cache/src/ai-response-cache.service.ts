@@ -74,6 +74,8 @@ export class AIResponseCacheService {
   private readonly codec: CacheEntryCodec;
   private readonly inFlight = new AsyncCoalescer();
   private oversizeLogged = false;
+  /** The tier metrics label writes and deletes with: Redis is the authority on the redis driver. */
+  private readonly writeTier: CacheTier;
 
   constructor(
     @Inject(RESOLVED_CACHE_OPTIONS) private readonly options: ResolvedCacheOptions,
@@ -82,6 +84,7 @@ export class AIResponseCacheService {
   ) {
     this.keys = new CacheKeyBuilder(options);
     this.codec = new CacheEntryCodec(options);
+    this.writeTier = store.driver === 'memory' ? 'memory' : 'redis';
   }
 
   // ---- generic key/value (the seed's CacheInterface) ----
@@ -101,7 +104,7 @@ export class AIResponseCacheService {
     assertGenericKey(key);
     const started = performance.now();
     const removed = await this.guard(() => this.store.delete(key), false);
-    this.monitor.recordOperation('delete', GENERIC_OPERATION, this.store.driver === 'memory' ? 'memory' : 'redis', performance.now() - started);
+    this.monitor.recordOperation('delete', GENERIC_OPERATION, this.writeTier, performance.now() - started);
     return removed;
   }
 
@@ -319,7 +322,7 @@ export class AIResponseCacheService {
       await this.store.set(key, encoded.bytes, secondsToMs(ttlSeconds), encoded.plain);
       return true;
     }, false);
-    this.monitor.recordOperation('set', meta.operation, this.store.driver === 'memory' ? 'memory' : 'redis', performance.now() - started);
+    this.monitor.recordOperation('set', meta.operation, this.writeTier, performance.now() - started);
     return ok;
   }
 
