@@ -3,10 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { AppModule } from '../apps/text-processor/src/app.module';
-import { configureApp } from '../apps/text-processor/src/app.setup';
+import { clearCacheEnvironment, createDemoApp } from './support/demo-app';
 
 // The callbacks given to page.evaluate / waitForFunction run in the browser. This project compiles
 // without the DOM lib, so the little of the DOM they use is declared here (module scope only).
@@ -107,12 +105,9 @@ describeInBrowser('GET /cache/dashboard in headless Chromium', () => {
 
   beforeAll(async () => {
     if (!HAS_CHROMIUM) throw new Error(`Chromium not found at ${CHROMIUM}: .ci/run installs Debian's chromium when it is missing`);
-    for (const name of Object.keys(process.env)) {
-      if (/^(CACHE_|REDIS_|LLM_)/.test(name)) delete process.env[name];
-    }
+    clearCacheEnvironment();
     process.env.LLM_FAKE_LATENCY_MS = '5';
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = configureApp(moduleRef.createNestApplication<NestExpressApplication>({ logger: false }));
+    app = await createDemoApp();
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
 

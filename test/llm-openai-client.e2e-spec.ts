@@ -2,10 +2,8 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { AppModule } from '../apps/text-processor/src/app.module';
-import { configureApp } from '../apps/text-processor/src/app.setup';
+import { clearCacheEnvironment, createDemoApp } from './support/demo-app';
 
 interface RecordedRequest {
   url?: string;
@@ -47,17 +45,14 @@ describe('text-processor demo app with an OpenAI-compatible model (e2e, stub ser
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
 
-    for (const name of Object.keys(process.env)) {
-      if (/^(CACHE_|REDIS_|LLM_)/.test(name)) delete process.env[name];
-    }
+    clearCacheEnvironment();
     Object.assign(process.env, {
       LLM_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
       LLM_API_KEY: 'sk-e2e',
       LLM_MODEL: 'stub-model',
       LLM_TIMEOUT_MS: '5000',
     });
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = configureApp(moduleRef.createNestApplication<NestExpressApplication>({ logger: false }));
+    app = await createDemoApp();
     await app.init();
   });
 

@@ -1,9 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { AppModule } from '../apps/text-processor/src/app.module';
-import { configureApp } from '../apps/text-processor/src/app.setup';
 import { RedisServer, waitUntil } from './support/redis-harness';
+import { clearCacheEnvironment, createDemoApp } from './support/demo-app';
 
 const TEXT = 'Two instances share one Redis. The second one hits what the first one computed.';
 
@@ -14,8 +12,7 @@ describe('operator endpoints on Redis (e2e, real redis-server)', () => {
   const apps: NestExpressApplication[] = [];
 
   async function instance(): Promise<NestExpressApplication> {
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    const app = configureApp(moduleRef.createNestApplication<NestExpressApplication>({ logger: false }));
+    const app = await createDemoApp();
     await app.init();
     apps.push(app);
     return app;
@@ -28,9 +25,7 @@ describe('operator endpoints on Redis (e2e, real redis-server)', () => {
 
   beforeAll(async () => {
     server = await RedisServer.start();
-    for (const name of Object.keys(process.env)) {
-      if (/^(CACHE_|REDIS_|LLM_)/.test(name)) delete process.env[name];
-    }
+    clearCacheEnvironment();
     Object.assign(process.env, { REDIS_URL: server.url, CACHE_NAMESPACE: 'monitored', LLM_FAKE_LATENCY_MS: '5' });
   });
 

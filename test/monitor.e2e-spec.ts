@@ -2,24 +2,19 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { register as promRegister } from 'prom-client';
 import request from 'supertest';
 import { CacheMonitorService } from '@app/ai-cache';
-import { AppModule } from '../apps/text-processor/src/app.module';
-import { configureApp } from '../apps/text-processor/src/app.setup';
+import { clearCacheEnvironment, createDemoApp } from './support/demo-app';
 
 const API_KEY = 'test-admin-key-0123456789';
 const TEXT = 'Monitoring tells operators what the cache saves. A hit skips the model. Misses cost a call.';
 
 /** The demo app with the operator endpoints, on the memory driver and the fake model. */
 async function startApp(env: Record<string, string>): Promise<NestExpressApplication> {
-  for (const name of Object.keys(process.env)) {
-    if (/^(CACHE_|REDIS_|LLM_)/.test(name)) delete process.env[name];
-  }
+  clearCacheEnvironment();
   Object.assign(process.env, { LLM_FAKE_LATENCY_MS: '5', ...env });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = configureApp(moduleRef.createNestApplication<NestExpressApplication>({ logger: false }));
+  const app = await createDemoApp();
   await app.init();
   return app;
 }

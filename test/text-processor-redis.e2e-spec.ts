@@ -1,10 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import Redis from 'ioredis';
 import request from 'supertest';
-import { AppModule } from '../apps/text-processor/src/app.module';
-import { configureApp } from '../apps/text-processor/src/app.setup';
 import { RedisServer } from './support/redis-harness';
+import { clearCacheEnvironment, createDemoApp } from './support/demo-app';
 
 /** The demo as it runs with REDIS_URL set: two instances sharing one (real) Redis. */
 describe('text-processor demo app on Redis (REDIS_URL set)', () => {
@@ -14,8 +12,7 @@ describe('text-processor demo app on Redis (REDIS_URL set)', () => {
   const savedEnv = { ...process.env };
 
   async function instance(): Promise<NestExpressApplication> {
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    const app = configureApp(moduleRef.createNestApplication<NestExpressApplication>({ logger: false }));
+    const app = await createDemoApp();
     await app.init();
     apps.push(app);
     return app;
@@ -24,9 +21,7 @@ describe('text-processor demo app on Redis (REDIS_URL set)', () => {
   beforeAll(async () => {
     server = await RedisServer.start();
     raw = new Redis(server.port, server.host);
-    for (const name of Object.keys(process.env)) {
-      if (/^(CACHE_|REDIS_|LLM_)/.test(name)) delete process.env[name];
-    }
+    clearCacheEnvironment();
     process.env.REDIS_URL = server.url;
     process.env.CACHE_NAMESPACE = 'demo';
     process.env.LLM_FAKE_LATENCY_MS = '20';

@@ -1,9 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { AppModule } from '../apps/text-processor/src/app.module';
-import { configureApp } from '../apps/text-processor/src/app.setup';
 import { MAX_TEXT_LENGTH } from '../apps/text-processor/src/text-processor/process-request.validator';
+import { clearCacheEnvironment, createDemoApp } from './support/demo-app';
 
 const ARTICLE =
   'Caching stores model answers so that repeated questions are cheap. ' +
@@ -17,12 +15,9 @@ describe('text-processor demo app (e2e, memory driver, fake model)', () => {
 
   beforeAll(async () => {
     // Nothing from the machine may pick Redis or a real model: this suite checks the zero-config defaults.
-    for (const name of Object.keys(process.env)) {
-      if (/^(CACHE_|REDIS_|LLM_)/.test(name)) delete process.env[name];
-    }
+    clearCacheEnvironment();
     process.env.LLM_FAKE_LATENCY_MS = '20';
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = configureApp(moduleRef.createNestApplication<NestExpressApplication>({ logger: false }));
+    app = await createDemoApp();
     await app.init();
   });
 
