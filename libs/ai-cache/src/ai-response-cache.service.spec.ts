@@ -1,5 +1,6 @@
 import { AIResponseCacheService } from './ai-response-cache.service';
 import { resolveCacheOptions } from './cache-options.resolver';
+import { CacheEntryCodec } from './codec/cache-entry.codec';
 import type { CacheModuleOptions } from './interfaces/cache-module-options.interface';
 import type { AIRequest } from './interfaces/ai-request.interface';
 import { CacheMonitorService } from './monitor/cache-monitor.service';
@@ -8,7 +9,9 @@ import { MemoryStore } from './stores/memory.store';
 function setup(options: CacheModuleOptions = {}) {
   const resolved = resolveCacheOptions(options);
   const monitor = new CacheMonitorService(resolved);
-  const store = new MemoryStore({ maxEntries: resolved.maxSize, maxBytes: resolved.maxBytes, purgeIntervalMs: 0 });
+  // Wired as cache-store.factory wires the memory driver: entries kept decoded.
+  const codec = new CacheEntryCodec(resolved);
+  const store = new MemoryStore({ maxEntries: resolved.maxSize, maxBytes: resolved.maxBytes, purgeIntervalMs: 0, decode: (b) => codec.decode(b) });
   monitor.attachStore(store);
   const cache = new AIResponseCacheService(resolved, store, monitor);
   return { cache, monitor, store };

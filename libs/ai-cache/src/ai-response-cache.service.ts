@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CACHE_STORE, RESOLVED_CACHE_OPTIONS } from './cache.constants';
 import { resolveTtl } from './cache-options.resolver';
 import { CacheEntryCodec, type DecodedEntry } from './codec/cache-entry.codec';
+import { cloneJson } from './codec/json-clone';
 import type {
   AIRequest,
   CachedResponse,
@@ -277,7 +278,7 @@ export class AIResponseCacheService {
     } catch (error) {
       this.storeFailed(error);
     }
-    const decoded = stored && (this.codec.decode<T>(stored.bytes) as (DecodedEntry<T> & { tier: CacheTier }) | undefined);
+    const decoded = stored && (this.decodeStored<T>(stored) as (DecodedEntry<T> & { tier: CacheTier }) | undefined);
     if (stored && !decoded) {
       // Untrusted bytes under our key (corrupted, foreign, another version): a miss, and removed.
       this.monitor.recordCorruptedEntry();
@@ -293,6 +294,13 @@ export class AIResponseCacheService {
     decoded.tier = stored.tier;
     if (stored.compressed) decoded.compressed = true;
     return decoded;
+  }
+
+  /** A fresh entry the caller may keep and mutate: memory tiers share theirs, so the value is copied. */
+  private decodeStored<T>(stored: StoredEntry): DecodedEntry<T> | undefined {
+    if (stored.decoded === undefined) return this.codec.decode<T>(stored.bytes);
+    const shared = stored.decoded as DecodedEntry<T>;
+    return { ...shared, value: cloneJson(shared.value) };
   }
 
 

@@ -24,7 +24,7 @@ export interface EntryMeta {
 export interface EncodedEntry {
   /** The envelope as Redis keeps it: header, then raw or deflated JSON. */
   bytes: Buffer;
-  /** The same envelope uncompressed, as the memory tiers keep it (the same Buffer as `bytes` when not compressed). */
+  /** The same envelope uncompressed (the same Buffer as `bytes` when not compressed): memory tiers decode it without an inflate. */
   plain: Buffer;
   compressed: boolean;
   /** Size of the JSON before compression. */
@@ -75,8 +75,8 @@ interface Envelope {
 
 /**
  * Turns values into the bytes every tier stores, and back. One codec for memory and Redis, so that
- * both tiers return the same value for the same entry (and mutating a returned value never changes
- * the cache: every read parses a fresh copy).
+ * both tiers return the same value for the same entry: memory tiers keep what `decode` gave (parsed
+ * once), Redis keeps the bytes.
  *
  * Stored bytes are untrusted: `decode` only ever parses JSON, never throws, and answers `undefined`
  * for anything that is not an intact envelope of a known version.
@@ -130,25 +130,6 @@ export class CacheEntryCodec {
       return { bytes: plain, plain, compressed: false, jsonBytes, storedBytes: plain.length, compressMs };
     }
     return { bytes: plain, plain, compressed: false, jsonBytes, storedBytes: plain.length, compressMs: 0 };
-  }
-
-  /**
-   * The uncompressed form of a compressed envelope, for the memory tiers: Node's zlib costs ~5-10 µs
-   * per call whatever the size (measured), more than a whole in-memory hit, so memory keeps entries
-   * inflated and only Redis holds them deflated. Anything that is not an intact compressed envelope
-   * is returned as is, for `decode` to judge.
-   */
-  unpack(bytes: Buffer): Buffer {
-    if (!this.isEnvelopeHeader(bytes) || (bytes[MAGIC.length + 1] & FLAG_DEFLATE_RAW) === 0) return bytes;
-    try {
-      const json = inflateRawSync(bytes.subarray(HEADER_LENGTH), { maxOutputLength: MAX_INFLATED_BYTES });
-      const plain = Buffer.allocUnsafe(HEADER_LENGTH + json.length);
-      writeHeader(plain, bytes[MAGIC.length + 1] & ~FLAG_DEFLATE_RAW);
-      json.copy(plain, HEADER_LENGTH);
-      return plain;
-    } catch {
-      return bytes;
-    }
   }
 
   private isEnvelopeHeader(bytes: Buffer): boolean {

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { CacheEntryCodec } from '../codec/cache-entry.codec';
 import type { ResolvedCacheOptions } from '../interfaces/resolved-cache-options.interface';
 import type { CacheMonitorService } from '../monitor/cache-monitor.service';
 import type { CacheStore } from './cache-store.interface';
@@ -17,10 +18,13 @@ export async function createCacheStore(options: ResolvedCacheOptions, monitor: C
     const target = options.redis.client ? 'a user-provided client' : options.redis.cluster ? 'a Redis Cluster' : redactUrl(options.redis.url);
     logger.log(`Cache driver: redis (${target}), namespace '${options.namespace}', L1 memory tier of ${options.memoryCacheSize} entries`);
   } else {
+    const codec = new CacheEntryCodec(options);
     store = new MemoryStore({
       maxEntries: options.maxSize,
       maxBytes: options.maxBytes,
       onEvict: () => monitor.recordEviction(),
+      // Entries are kept decoded: a hit copies the value instead of parsing it again.
+      decode: (bytes) => codec.decode(bytes),
     });
     logger.log(`Cache driver: memory (${options.maxSize} entries${options.maxBytes ? `, ${options.maxBytes} bytes` : ''}), namespace '${options.namespace}'`);
   }

@@ -1,15 +1,32 @@
+import type { DecodedEntry } from '../codec/cache-entry.codec';
 import type { CacheDriver, RedisStatus } from '../interfaces/cache-stats.interface';
 
 /** Which tier answered a read. */
 export type CacheTier = 'memory' | 'redis';
 
-/** Encoded bytes as a store returns them, with the tier they came from. */
-export interface StoredEntry {
-  /** Read-only: a store may return the very Buffer it caches (MemoryStore does); never write into it. */
-  bytes: Buffer;
+/** What a read returns: the encoded envelope, or (from a memory tier) the entry already decoded. */
+export type StoredEntry = EncodedStoredEntry | DecodedStoredEntry;
+
+interface StoredEntryBase {
   tier: CacheTier;
-  /** True when the tier held the entry compressed and the store returned it inflated (memory keeps entries plain). */
+  /** True when the entry came from a tier that holds it compressed (Redis above the threshold). */
   compressed?: boolean;
+}
+
+/** Encoded bytes as a store returns them, with the tier they came from. */
+export interface EncodedStoredEntry extends StoredEntryBase {
+  /** Read-only: a store may return the very Buffer it caches; never write into it. */
+  bytes: Buffer;
+  decoded?: undefined;
+}
+
+/**
+ * An entry a memory tier keeps decoded (parsed once, when stored). It is SHARED with the tier:
+ * the reader must copy `value` (cloneJson) before handing it to anyone.
+ */
+export interface DecodedStoredEntry extends StoredEntryBase {
+  decoded: DecodedEntry<unknown>;
+  bytes?: undefined;
 }
 
 export interface StoreStats {
@@ -36,7 +53,8 @@ export interface StoreDiagnostics {
  * given is relative (`user:1`), and it never reads or writes anything outside `${namespace}:`.
  * TTLs are milliseconds here; the service converts from the seconds users give.
  *
- * Stores know nothing about Nest, requests or codecs: they move bytes.
+ * Stores know nothing about Nest or requests: they move bytes. Memory tiers may be given the codec's
+ * `decode` to keep entries parsed (a hit then costs a copy of the value instead of a parse).
  */
 export interface CacheStore {
   readonly driver: CacheDriver;

@@ -1,3 +1,4 @@
+import { CacheEntryCodec } from '../codec/cache-entry.codec';
 import { MemoryStore, type MemoryEvictionReason, type MemoryStoreOptions } from './memory.store';
 
 const bytes = (text: string): Buffer => Buffer.from(text, 'utf8');
@@ -22,7 +23,7 @@ describe('MemoryStore', () => {
   }
 
   const text = async (store: MemoryStore, key: string): Promise<string | undefined> =>
-    (await store.get(key))?.bytes.toString('utf8');
+    (await store.get(key))?.bytes?.toString('utf8');
 
   beforeEach(() => {
     clock = 5_000;
@@ -42,7 +43,7 @@ describe('MemoryStore', () => {
 
       const entry = await store.get('user:1');
 
-      expect(entry?.bytes.toString('utf8')).toBe('hello');
+      expect(entry?.bytes?.toString('utf8')).toBe('hello');
       expect(entry?.tier).toBe('memory');
       expect(await store.get('user:2')).toBeUndefined();
     });
@@ -106,7 +107,7 @@ describe('MemoryStore', () => {
       // Read-only by contract: no copy per hit (a 2 KB copy was ~10% of a hit).
       expect(second!.bytes).toBe(first!.bytes);
       expect(first!.bytes).not.toBe(input);
-      expect(first!.bytes.toString()).toBe('abc');
+      expect(first!.bytes!.toString()).toBe('abc');
     });
 
     it('is not changed by mutating the Buffer given to set()', async () => {
@@ -123,10 +124,75 @@ describe('MemoryStore', () => {
       const store = createStore();
       await store.set('k', bytes('abc'), 1_000);
 
-      const stored = (await store.get('k'))!.bytes;
+      const stored = (await store.get('k'))!.bytes!;
 
       expect(stored.byteOffset).toBe(0);
       expect(stored.buffer.byteLength).toBe(3);
+    });
+  });
+
+  describe('decoded entries (with the codec\'s decode, as the library wires it)', () => {
+    const codec = new CacheEntryCodec({ compressionThreshold: 100, compressionLevel: 6 });
+    const value = { summary: 'x'.repeat(400), points: ['a', 'b'], usage: { total_tokens: 3 } };
+
+    it('keeps the entry decoded: every hit returns the same parsed entry, no bytes', async () => {
+      const store = createStore({ decode: (b) => codec.decode(b) });
+      const encoded = codec.encode(value, { operation: 'summarize', cachedAt: 1_000 }, { compress: false });
+      await store.set('k', encoded.bytes, 1_000);
+
+      const first = await store.get('k');
+      const second = await store.get('k');
+      expect(first?.bytes).toBeUndefined();
+      expect(first?.tier).toBe('memory');
+      expect(first?.decoded).toEqual({ value, cachedAt: 1_000, compressed: false, operation: 'summarize' });
+      expect(second?.decoded).toBe(first?.decoded);
+    });
+
+    it('decodes the plain envelope when given one, and reports a compressed write as not compressed in memory', async () => {
+      const store = createStore({ decode: (b) => codec.decode(b) });
+      const encoded = codec.encode(value, { operation: 'summarize' });
+      expect(encoded.compressed).toBe(true);
+      await store.set('k', encoded.bytes, 1_000, encoded.plain);
+      await store.set('only-compressed', encoded.bytes, 1_000);
+
+      expect((await store.get('k'))?.decoded).toMatchObject({ value, compressed: false });
+      expect((await store.get('only-compressed'))?.decoded).toMatchObject({ value, compressed: false });
+    });
+
+    it('counts the encoded bytes against maxBytes and in stats', async () => {
+      const encoded = codec.encode(value, {}, { compress: false });
+      const size = Buffer.byteLength('k1') + encoded.bytes.length;
+      const store = createStore({ decode: (b) => codec.decode(b), maxBytes: size * 2 });
+      await store.set('k1', encoded.bytes, 1_000);
+      expect((await store.stats()).memory.bytes).toBe(size);
+
+      store.setDecoded('k2', codec.decode(encoded.bytes)!, encoded.bytes.length, 1_000);
+      store.setDecoded('k3', codec.decode(encoded.bytes)!, encoded.bytes.length, 1_000);
+      expect((await store.stats()).memory).toMatchObject({ entries: 2, bytes: size * 2 });
+      expect(await store.exists('k1')).toBe(false);
+      expect(evictions).toEqual([['k1', 'bytes']]);
+    });
+
+    it('keeps bytes it cannot decode as bytes, for the reader to judge', async () => {
+      const store = createStore({ decode: (b) => codec.decode(b) });
+      await store.set('foreign', bytes('{"not":"ours"}'), 1_000);
+
+      const entry = await store.get('foreign');
+      expect(entry?.decoded).toBeUndefined();
+      expect(entry?.bytes?.toString()).toBe('{"not":"ours"}');
+    });
+
+    it('setDecoded follows set()\'s TTL rules', async () => {
+      const store = createStore({ decode: (b) => codec.decode(b) });
+      const decoded = codec.decode(codec.encode(value).bytes)!;
+      expect(decoded.compressed).toBe(true);
+      store.setDecoded('k', decoded, 10, 100);
+      expect((await store.get('k'))?.decoded).toMatchObject({ value, compressed: false });
+      expect(decoded.compressed).toBe(true); // the caller's entry is not changed
+      clock += 101;
+      expect(await store.get('k')).toBeUndefined();
+      store.setDecoded('gone', decoded, 10, 0);
+      expect(await store.exists('gone')).toBe(false);
     });
   });
 

@@ -3,7 +3,7 @@ import type { ClusterOptions, RedisOptions } from 'ioredis';
 import type { RedisClusterNode } from '../interfaces/cache-module-options.interface';
 import type { CacheDriver, RedisStatus } from '../interfaces/cache-stats.interface';
 import { escapeGlob } from '../utils/glob';
-import type { CacheStore, StoreHealth, StoreStats, StoredEntry } from './cache-store.interface';
+import type { CacheStore, EncodedStoredEntry, StoreHealth, StoreStats } from './cache-store.interface';
 import {
   CircuitBreaker,
   CircuitBreakerCounters,
@@ -150,7 +150,7 @@ export class RedisStore implements CacheStore {
     }
   }
 
-  async get(key: string): Promise<StoredEntry | undefined> {
+  async get(key: string): Promise<EncodedStoredEntry | undefined> {
     const redisKey = this.prefix + key;
     try {
       const bytes = await this.run(() => this.client.getBuffer(redisKey));

@@ -34,7 +34,7 @@ export function createTieredRedisStore(options: ResolvedCacheOptions, monitor: C
     connectTimeoutMs: options.redis.connectTimeoutMs,
     logger: storeLogger,
     onEvict: () => monitor.recordEviction(),
-    // L1 keeps entries inflated: a memory hit must not pay zlib's per-call cost.
-    unpack: (bytes) => codec.unpack(bytes),
+    // Memory tiers keep entries decoded: a memory hit pays neither zlib's per-call cost nor a parse.
+    decode: (bytes) => codec.decode(bytes),
   });
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { Redis } from 'ioredis';
+import { CacheEntryCodec } from '../codec/cache-entry.codec';
 import { RedisServer, startCluster, startRedis, stopAllRedisServers, waitUntil, scanAllKeys } from '../../../../test/support/redis-harness';
 import type { StoreLogger } from './circuit-breaker';
 import { RedisStore } from './redis.store';
@@ -81,10 +82,35 @@ describe('TieredStore (L1 memory + L2 real redis-server)', () => {
     const fromMemory = await a.get('zipped');
     expect(fromRedis?.tier).toBe('redis');
     expect(fromMemory?.tier).toBe('memory');
-    expect(fromRedis?.bytes.equals(compressed)).toBe(true);
-    expect(fromMemory?.bytes.equals(compressed)).toBe(true);
+    expect(fromRedis?.bytes?.equals(compressed)).toBe(true);
+    expect(fromMemory?.bytes?.equals(compressed)).toBe(true);
     expect((await inspector.getBuffer(`${namespace}:zipped`))?.equals(compressed)).toBe(true);
-    expect(inflateSync(fromRedis!.bytes.subarray(1, fromRedis!.bytes.length - 64)).toString()).toBe(json);
+    expect(inflateSync(fromRedis!.bytes!.subarray(1, fromRedis!.bytes!.length - 64)).toString()).toBe(json);
+  });
+
+  it('with the codec\'s decode: decodes a Redis hit once, fills L1 with it, and passes undecodable bytes up as bytes', async () => {
+    const codec = new CacheEntryCodec({ compressionThreshold: 100, compressionLevel: 6 });
+    const namespace = nextNamespace();
+    const writer = makeStore(server.url, namespace, { decode: (b) => codec.decode(b) });
+    const reader = makeStore(server.url, namespace, { decode: (b) => codec.decode(b) });
+    await Promise.all([writer.connect(), reader.connect()]);
+    const value = { summary: 'words '.repeat(100), points: [1, 2, 3] };
+    const encoded = codec.encode(value, { operation: 'summarize', cachedAt: 7 });
+    expect(encoded.compressed).toBe(true);
+
+    await writer.set('k', encoded.bytes, 60_000, encoded.plain);
+    expect((await inspector.getBuffer(`${namespace}:k`))?.equals(encoded.bytes)).toBe(true);
+    const fromWriterL1 = await writer.get('k');
+    expect(fromWriterL1).toMatchObject({ tier: 'memory', decoded: { value, cachedAt: 7, compressed: false } });
+
+    const fromRedis = await reader.get('k');
+    expect(fromRedis?.bytes).toBeUndefined();
+    expect(fromRedis).toMatchObject({ tier: 'redis', compressed: true, decoded: { value, cachedAt: 7, operation: 'summarize' } });
+    const fromReaderL1 = await reader.get('k');
+    expect(fromReaderL1).toMatchObject({ tier: 'memory', decoded: { value, compressed: false } });
+
+    await inspector.set(`${namespace}:foreign`, 'not an envelope', 'PX', 60_000);
+    expect(await reader.get('foreign')).toEqual({ bytes: Buffer.from('not an envelope'), tier: 'redis' });
   });
 
   it('sets the TTL in Redis (PTTL) and reports it', async () => {
@@ -144,7 +170,7 @@ describe('TieredStore (L1 memory + L2 real redis-server)', () => {
     await heard(1);
     await warm('k');
     await a.set('k', Buffer.from('v2'), 60_000);
-    expect(await withinHundredMs(async () => (await b.get('k'))?.bytes.toString() === 'v2')).toBe(true);
+    expect(await withinHundredMs(async () => (await b.get('k'))?.bytes?.toString() === 'v2')).toBe(true);
 
     await heard(2);
     await warm('k');
@@ -191,7 +217,7 @@ describe('TieredStore (L1 memory + L2 real redis-server)', () => {
     expect(await waitUntil(() => b.invalidationCounters()?.received === 2)).toBe(true);
     release();
 
-    expect((await inFlight)?.bytes.toString()).toBe('old'); // it was read before the overwrite…
+    expect((await inFlight)?.bytes?.toString()).toBe('old'); // it was read before the overwrite…
     expect(await b.get('k')).toEqual({ bytes: Buffer.from('new'), tier: 'redis' }); // …but never cached
   });
 
@@ -251,7 +277,7 @@ describe('TieredStore (L1 memory + L2 real redis-server)', () => {
     await fresh.connect();
     const entry = await fresh.get('durable');
     expect(entry?.tier).toBe('redis');
-    expect(entry?.bytes.equals(bytes)).toBe(true);
+    expect(entry?.bytes?.equals(bytes)).toBe(true);
     // Its subscription came back after the restart, which cleared its L1: the entry comes from Redis.
     expect(await waitUntil(async () => (await store.get('durable'))?.tier === 'redis')).toBe(true);
     await durable.stop();
@@ -377,7 +403,7 @@ describe('TieredStore on a Redis Cluster (3 masters)', () => {
     expect((await b.get('k'))?.tier).toBe('memory');
 
     await a.set('k', Buffer.from('v2'), 60_000);
-    expect(await waitUntil(async () => (await b.get('k'))?.bytes.toString() === 'v2', { attempts: 20, intervalMs: 5 })).toBe(true);
+    expect(await waitUntil(async () => (await b.get('k'))?.bytes?.toString() === 'v2', { attempts: 20, intervalMs: 5 })).toBe(true);
     for (let i = 0; i < 20; i++) await a.set(`spread:${i}`, Buffer.from('x'), 60_000);
     const heardByA = a.invalidationCounters()?.received ?? 0;
     expect(await b.deleteMatching('spread:*')).toBe(20);

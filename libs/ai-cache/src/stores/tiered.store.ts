@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_SIZE } from '../cache.constants';
+import type { DecodedEntry } from '../codec/cache-entry.codec';
 import type { CacheDriver } from '../interfaces/cache-stats.interface';
 import { compileGlob } from '../utils/glob';
 import type { CacheStore, StoreDiagnostics, StoreHealth, StoreStats, StoredEntry } from './cache-store.interface';
@@ -27,10 +28,11 @@ export interface TieredStoreOptions {
   /** Identifies this instance on the invalidation channel. Default: a random UUID. */
   instanceId?: string;
   /**
-   * Turns bytes read from Redis into the uncompressed form the memory tiers keep (the codec's
-   * `unpack`), so an L1 hit never pays for inflating. Default: keep the bytes as Redis has them.
+   * The codec's `decode`: the memory tiers keep entries decoded, so an L1 hit costs neither an
+   * inflate nor a parse (see MemoryStore), and a Redis hit that fills L1 is decoded once, not twice.
+   * Without it, memory tiers keep the bytes as Redis has them.
    */
-  unpack?: (bytes: Buffer) => Buffer;
+  decode?: (bytes: Buffer) => DecodedEntry<unknown> | undefined;
 }
 
 /** A read in flight from Redis: it must not copy its answer into L1 if the key changed meanwhile. */
@@ -79,10 +81,10 @@ export class TieredStore implements CacheStore {
   private readonly fillsInFlight = new Map<string, Set<PendingFill>>();
   private redisFailing = false;
 
-  private readonly unpack: (bytes: Buffer) => Buffer;
+  private readonly decode: TieredStoreOptions['decode'];
 
   constructor(options: TieredStoreOptions) {
-    this.unpack = options.unpack ?? ((bytes) => bytes);
+    this.decode = options.decode;
     const { redis, memoryCacheSize } = options;
     if (!Number.isSafeInteger(memoryCacheSize) || memoryCacheSize < 0) {
       throw new RangeError(`TieredStore: memoryCacheSize must be an integer >= 0, got ${String(memoryCacheSize)}`);
@@ -94,8 +96,9 @@ export class TieredStore implements CacheStore {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 2000;
 
     const outageSize = this.degradedMemorySize - memoryCacheSize;
-    if (memoryCacheSize > 0) this.l1 = new MemoryStore({ maxEntries: memoryCacheSize, onEvict: options.onEvict });
-    if (outageSize > 0) this.outage = new MemoryStore({ maxEntries: outageSize, onEvict: options.onEvict });
+    const memoryOptions = { onEvict: options.onEvict, decode: options.decode };
+    if (memoryCacheSize > 0) this.l1 = new MemoryStore({ maxEntries: memoryCacheSize, ...memoryOptions });
+    if (outageSize > 0) this.outage = new MemoryStore({ maxEntries: outageSize, ...memoryOptions });
 
     if (options.coherence !== false) {
       this.channel = new L1InvalidationChannel({
@@ -145,12 +148,16 @@ export class TieredStore implements CacheStore {
       const remote = await this.redis.getWithTtl(key);
       this.onRedisAnswered();
       if (!remote) return undefined;
+      // Decoded once, for L1 and for the caller (who copies the value: L1 shares this entry). Bytes
+      // that do not decode go up as they are, for the service to count as corrupted and remove.
+      const decoded = this.decode?.(remote.bytes);
       // A key without expiry is not one we wrote; L1 could not know when to drop it, so it is not copied.
-      const plain = this.unpack(remote.bytes);
       if (this.l1 && !fill.stale && remote.ttlMs !== undefined) {
-        await this.l1.set(key, plain, remainingMs(remote.ttlMs, startedAt));
+        const ttlMs = remainingMs(remote.ttlMs, startedAt);
+        if (decoded) this.l1.setDecoded(key, decoded, remote.bytes.length, ttlMs);
+        else await this.l1.set(key, remote.bytes, ttlMs);
       }
-      return plain === remote.bytes ? { bytes: plain, tier: 'redis' } : { bytes: plain, tier: 'redis', compressed: true };
+      return decoded ? { decoded, tier: 'redis', compressed: decoded.compressed } : { bytes: remote.bytes, tier: 'redis' };
     } catch (error) {
       this.onRedisFailed(error);
       return (await this.l1?.get(key)) ?? (await this.outage?.get(key));
@@ -174,17 +181,16 @@ export class TieredStore implements CacheStore {
   async set(key: string, bytes: Buffer, ttlMs: number, plain?: Buffer): Promise<void> {
     this.spoilFills((pending) => pending === key);
     const startedAt = performance.now();
-    const inMemory = () => plain ?? this.unpack(bytes);
     try {
       await Promise.all([this.redis.set(key, bytes, ttlMs), this.channel?.publish({ kind: 'keys', keys: [key] })]);
       this.onRedisAnswered();
-      await this.l1?.set(key, inMemory(), remainingMs(ttlMs, startedAt));
+      await this.l1?.set(key, bytes, remainingMs(ttlMs, startedAt), plain);
     } catch (error) {
       this.onRedisFailed(error);
       const target = this.outage ?? this.l1;
       // L1 must not keep answering with the value this write replaces.
       if (target !== this.l1) await this.l1?.delete(key);
-      await target?.set(key, inMemory(), ttlMs);
+      await target?.set(key, bytes, ttlMs, plain);
     }
   }
 
