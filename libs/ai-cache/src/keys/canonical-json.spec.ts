@@ -61,6 +61,77 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ a: shared, b: shared })).toBe('{"a":{"k":1},"b":{"k":1}}');
   });
 
+  describe('flat objects of primitives (the usual request options, written without the general walk)', () => {
+    // Outputs of the general walk, computed before the flat-object fast path existed.
+    it.each<[string, Record<string, unknown>, string]>([
+      [
+        'keys sorted by UTF-16 code units, integer-like keys included',
+        { '\uffff': 1, '😀': 2, é: 3, B: 4, a: 5, '': 6, 10: 7, 9: 8, '-1': 9, '01': 10, a_b: 11, 'a-b': 12 },
+        '{"":6,"-1":9,"01":10,"10":7,"9":8,"B":4,"a":5,"a-b":12,"a_b":11,"é":3,"😀":2,"\uffff":1}',
+      ],
+      [
+        'numbers as JSON.stringify writes them',
+        { zero: 0, negZero: -0, big: 1e21, small: 1e-7, sum: 0.1 + 0.2, tiny: 5e-324, max: Number.MAX_VALUE, neg: -42.5, int: 2 ** 53 },
+        '{"big":1e+21,"int":9007199254740992,"max":1.7976931348623157e+308,"neg":-42.5,"negZero":0,"small":1e-7,"sum":0.30000000000000004,"tiny":5e-324,"zero":0}',
+      ],
+      [
+        'strings and keys that need escaping, and some that do not',
+        {
+          quote: 'say "hi"',
+          backslash: 'a\\b',
+          controls: '\u0000\b\f\n\r\t\u001f\u007f',
+          separators: '\u2028\u2029',
+          lone: 'x\ud800y\udc00',
+          pair: '😀',
+          latin1: 'é',
+          cjk: '東京',
+          'key "q"': 1,
+          'k\ny': 2,
+        },
+        '{"backslash":"a\\\\b","cjk":"東京","controls":"\\u0000\\b\\f\\n\\r\\t\\u001f\u007f","k\\ny":2,"key \\"q\\"":1,' +
+          '"latin1":"é","lone":"x\\ud800y\\udc00","pair":"😀","quote":"say \\"hi\\"","separators":"\u2028\u2029"}',
+      ],
+      ['undefined members dropped, null and booleans kept', { a: undefined, b: null, c: true, d: false, e: undefined }, '{"b":null,"c":true,"d":false}'],
+      ['no members', {}, '{}'],
+      ['only undefined members', { a: undefined }, '{}'],
+    ])('%s', (_label, value, expected) => {
+      expect(canonicalJson(value)).toBe(expected);
+      expect(canonicalJson(Object.assign(Object.create(null) as object, value))).toBe(expected);
+    });
+
+    it('writes exactly what the general walk writes, for generated objects', () => {
+      // Inside an array, an object goes through the general walk; at the top, through the fast path.
+      const keys = ['', 'a', 'B', 'b', '10', '9', '01', '-1', 'é', 'É', '中', '😀', '\uffff', 'a"b', 'a\\b', '\n', '\ud800', 'max_tokens', 'model', 'top_p'];
+      const values = ['', 'x', 'é', '東京', '😀', '\ud800', '\udc00x', '"', '\\', '\u0000', '\u007f', '\u2028', 0, -0, 1, -1.5, 1e21, 1e-7, 0.1, 2 ** 53, true, false, null, undefined];
+      let seed = 42;
+      const next = (bound: number): number => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed % bound;
+      };
+      for (let round = 0; round < 500; round++) {
+        const value: Record<string, unknown> = {};
+        const size = next(keys.length + 1);
+        for (let i = 0; i < size; i++) value[keys[next(keys.length)]] = values[next(values.length)];
+        expect(canonicalJson(value)).toBe(canonicalJson([value]).slice(1, -1));
+      }
+    });
+
+    it('sorts more keys than an insertion sort is used for', () => {
+      const names = Array.from({ length: 40 }, (_, i) => `k${(i * 7919) % 40}`);
+      const value = Object.fromEntries(names.map((name) => [name, name]));
+      const json = canonicalJson(value);
+      expect(json).toBe(canonicalJson([value]).slice(1, -1));
+      expect(Object.keys(JSON.parse(json) as object)).toEqual([...names].sort());
+    });
+
+    it('leaves toJSON, getters and invalid numbers to the general walk', () => {
+      expect(canonicalJson({ a: 1, toJSON: () => ({ z: 1 }) })).toBe('{"z":1}');
+      expect(canonicalJson({ b: 2, get a() { return 'got'; } })).toBe('{"a":"got","b":2}');
+      expect(() => canonicalJson({ a: 'fine', n: NaN }, 'options')).toThrow(/options\.n: NaN is not a finite number/);
+      expect(() => canonicalJson({ a: Symbol('s'), n: NaN }, 'options')).toThrow(/options\.a: a symbol/);
+    });
+  });
+
   describe('rejects what JSON would lose, naming the path', () => {
     it.each<[string, unknown, RegExp]>([
       ['a function', { model: { fn: () => 1 } }, /options\.model\.fn: a function/],
