@@ -16,7 +16,7 @@ import { CacheMonitorService } from './monitor/cache-monitor.service';
 import type { InvalidationSample } from './monitor/monitor.types';
 import type { CacheStore, CacheTier, StoredEntry } from './stores/cache-store.interface';
 import { AsyncCoalescer } from './utils/coalesce-async';
-import { msToWholeSeconds, secondsToMs } from './utils/duration';
+import { msToWholeSeconds, secondsToMs, toIsoString } from './utils/duration';
 
 /** Operation label for the generic key/value methods in metrics. */
 const GENERIC_OPERATION = 'generic';
@@ -149,7 +149,7 @@ export class AIResponseCacheService {
     if (!found) return undefined;
     return {
       response: found.value,
-      cachedAt: new Date(found.cachedAt).toISOString(),
+      cachedAt: toIsoString(found.cachedAt),
       tier: found.tier,
       compressed: found.compressed,
       textLength: found.textLength ?? built.textLength,
