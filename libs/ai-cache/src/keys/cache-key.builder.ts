@@ -155,7 +155,9 @@ function requestDigest(
     // and then again inside the whole string (~0.25 µs more per build). A short request beyond
     // latin1 builds this string for nothing, which costs it less than the options fast path saves.
     const encoding = latin1Head(operation, optionsJson, question, scope, text.length) + text;
-    if (isLatin1(encoding)) return sha256Latin1(encoding);
+    // ASCII first: its check (~0.1 µs) is a third of the latin1 regex scan's, and most requests pass it.
+    if (isAscii(encoding)) return sha256Ascii(encoding);
+    if (isLatin1(encoding)) return sha256Bytes(Buffer.from(encoding, 'latin1'));
   }
   const textSplit = latin1PrefixLength(text);
   if (isLatin1(optionsJson) && isLatin1(question) && isLatin1(scope)) {
@@ -185,12 +187,16 @@ const oneShotHash: typeof crypto.hash | undefined = typeof crypto.hash === 'func
 
 /** SHA-256, base64url, of the latin1 bytes of `data` (every character of which is at most U+00FF). */
 function sha256Latin1(data: string): string {
-  if (oneShotHash === undefined) return createHash('sha256').update(data, 'latin1').digest('base64url');
-  // crypto.hash() reads a string as UTF-8, which is the same bytes as latin1 only for ASCII. A string
-  // is ASCII exactly when its UTF-8 length is its length (anything else takes 2+ bytes per code
-  // unit): ~0.03 µs for 450 characters, where a /[^\x00-\x7f]/ scan takes ~0.3 µs.
-  if (Buffer.byteLength(data, 'utf8') === data.length) return oneShotHash('sha256', data, 'base64url');
-  return oneShotHash('sha256', Buffer.from(data, 'latin1'), 'base64url');
+  return isAscii(data) ? sha256Ascii(data) : sha256Bytes(Buffer.from(data, 'latin1'));
+}
+
+/** SHA-256, base64url, of an ASCII string: crypto.hash() reads strings as UTF-8, the same bytes as latin1 only for ASCII. */
+function sha256Ascii(data: string): string {
+  return oneShotHash === undefined ? createHash('sha256').update(data, 'latin1').digest('base64url') : oneShotHash('sha256', data, 'base64url');
+}
+
+function sha256Bytes(data: Buffer): string {
+  return oneShotHash === undefined ? createHash('sha256').update(data).digest('base64url') : oneShotHash('sha256', data, 'base64url');
 }
 
 /**
@@ -218,6 +224,14 @@ function latin1Head(
 /** What {@link updateField} feeds the hash for an absent or all-latin1 value, as one string. */
 function latin1Field(name: string, value: string | undefined): string {
   return value === undefined ? `${name}-` : `${name}${value.length}.0:${value}`;
+}
+
+/**
+ * A string is ASCII exactly when its UTF-8 length is its length (anything else takes 2+ bytes per
+ * code unit): ~0.03-0.1 µs for 450 characters, where a /[^\x00-\x7f]/ scan takes ~0.3 µs.
+ */
+function isAscii(value: string): boolean {
+  return Buffer.byteLength(value, 'utf8') === value.length;
 }
 
 function isLatin1(value: string | undefined): boolean {
