@@ -210,6 +210,19 @@ describe('CacheEntryCodec', () => {
       expect(codec.decode(undefined as unknown as Buffer)).toBeUndefined();
     });
 
+    it('round-trips compressed values of every size and ratio (inflating takes several passes for some)', () => {
+      const codec = new CacheEntryCodec({ compressionThreshold: 100, compressionLevel: 6 });
+      const repetitive = { rows: Array.from({ length: 20_000 }, () => ({ id: 1, label: 'same' })) };
+      const varied = { text: Array.from({ length: 60_000 }, (_, i) => (i * 2654435761) % 1000).join(' ') };
+      const small = { text: 'words and more words '.repeat(20) };
+      for (const value of [repetitive, varied, small]) {
+        const encoded = codec.encode(value);
+        expect(encoded.compressed).toBe(true);
+        expect(codec.decode(encoded.bytes)?.value).toEqual(value);
+      }
+      expect(codec.encode(repetitive).storedBytes * 50).toBeLessThan(JSON.stringify(repetitive).length);
+    });
+
     it(`a decompression bomb: inflating stops at ${MAX_INFLATED_BYTES} bytes`, () => {
       const json = Buffer.alloc(MAX_INFLATED_BYTES + 1024, 'a');
       json.write('{"t":1,"v":"', 0);
