@@ -83,7 +83,7 @@ describe('Redis driver through CacheModule (real redis-server)', () => {
     expect(bytes!.length).toBeLessThan(JSON.stringify(response).length / 5);
     const other = await app({ compressionThreshold: 200 });
     expect(await other.cache.getCachedResponse(summarize)).toMatchObject({ response, compressed: true, tier: 'redis' });
-    // L1 keeps the same envelope inflated: an in-process hit never pays for zlib.
+    // L1 keeps the entry decoded: an in-process hit pays neither zlib nor a parse.
     expect(await other.cache.getCachedResponse(summarize)).toMatchObject({ response, compressed: false, tier: 'memory' });
     expect((await raw.getBuffer(`ai_cache:${cache.buildKey(summarize)}`))!.equals(bytes!)).toBe(true);
   });
@@ -104,6 +104,15 @@ describe('Redis driver through CacheModule (real redis-server)', () => {
 
     const counters = monitor.getPerformanceStats().counters as Record<string, number>;
     expect(counters.corruptedEntries).toBeGreaterThanOrEqual(3);
+  });
+
+  it('reads a hostile envelope nested too deep to copy as a miss (L1 on), removes it and counts it', async () => {
+    const { cache, monitor } = await app();
+    const depth = 100_000;
+    await raw.set('ai_cache:deep', Buffer.concat([ENVELOPE_MAGIC, Buffer.from([1, 0]), Buffer.from(`{"t":1,"v":${'['.repeat(depth)}${']'.repeat(depth)}}`)]));
+    await expect(cache.get('deep')).resolves.toBeUndefined();
+    expect(await raw.exists('ai_cache:deep')).toBe(0);
+    expect((monitor.getPerformanceStats().counters as Record<string, number>).corruptedEntries).toBe(1);
   });
 
   it('invalidates exactly, in every tier and on every instance, and never another namespace', async () => {

@@ -50,6 +50,19 @@ describe('AIResponseCacheService (memory driver)', () => {
       expect(await cache.exists('a')).toBe(false);
     });
 
+    it('treats an entry nested too deep to copy as corrupted: a miss, counted and removed, never a throw', async () => {
+      const { cache, monitor, store } = setup();
+      const depth = 100_000;
+      const json = `{"t":1,"v":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+      const hostile = Buffer.concat([Buffer.from([0xa1, 0x41, 0x49, 0x43, 0x01, 0x00]), Buffer.from(json)]);
+      await store.set('deep', hostile, 60_000);
+      expect((await store.get('deep'))?.decoded).toBeDefined(); // JSON.parse accepts it
+
+      await expect(cache.get('deep')).resolves.toBeUndefined();
+      expect(monitor.getPerformanceStats().counters.corruptedEntries).toBe(1);
+      expect(await cache.exists('deep')).toBe(false);
+    });
+
     it('never lets a caller mutate what is cached', async () => {
       const { cache } = setup();
       const value = { nested: { n: 1 } };

@@ -296,11 +296,20 @@ export class AIResponseCacheService {
     return decoded;
   }
 
-  /** A fresh entry the caller may keep and mutate: memory tiers share theirs, so the value is copied. */
+  /**
+   * A fresh entry the caller may keep and mutate: memory tiers share theirs, so the value is copied.
+   * Undefined (a corrupted entry) for a value nested too deep to copy: JSON.parse accepts nesting
+   * that no write of ours produces (JSON.stringify and the encoder's checks recurse), so only
+   * hostile bytes read from Redis get here, and they must be a miss, not a RangeError.
+   */
   private decodeStored<T>(stored: StoredEntry): DecodedEntry<T> | undefined {
     if (stored.decoded === undefined) return this.codec.decode<T>(stored.bytes);
     const shared = stored.decoded as DecodedEntry<T>;
-    return { ...shared, value: cloneJson(shared.value) };
+    try {
+      return { ...shared, value: cloneJson(shared.value) };
+    } catch {
+      return undefined;
+    }
   }
 
 
