@@ -129,10 +129,6 @@ export class MemoryStore implements CacheStore {
    * than `maxBytes` on its own is not stored either (the previous value is removed: it is outdated).
    */
   async set(key: string, bytes: Buffer, ttlMs: number, plain?: Buffer): Promise<void> {
-    if (!(ttlMs > 0)) {
-      this.cache.delete(key);
-      return;
-    }
     // `plain` (the uncompressed envelope, when the service has it) decodes without an inflate.
     const source = plain ?? bytes;
     const decoded = this.decode?.(source);
@@ -145,14 +141,14 @@ export class MemoryStore implements CacheStore {
    * as given, apart from `compressed` (false: memory holds no compressed entry): do not change it later.
    */
   setDecoded(key: string, decoded: DecodedEntry<unknown>, encodedBytes: number, ttlMs: number): void {
-    if (!(ttlMs > 0)) {
-      this.cache.delete(key);
-      return;
-    }
     this.hold(key, asMemoryEntry(decoded), entrySize(key, encodedBytes), ttlMs);
   }
 
   private hold(key: string, held: Held, size: number, ttlMs: number): void {
+    if (!(ttlMs > 0)) {
+      this.cache.delete(key);
+      return;
+    }
     const isNewKey = this.cache.peek(key, { allowStale: true }) === undefined;
     this.countEvictionsDue = isNewKey && this.cache.size >= this.maxEntries ? 1 : 0;
     try {
