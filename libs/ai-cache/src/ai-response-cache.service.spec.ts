@@ -59,7 +59,7 @@ describe('AIResponseCacheService (memory driver)', () => {
       expect((await store.get('deep'))?.decoded).toBeDefined(); // JSON.parse accepts it
 
       await expect(cache.get('deep')).resolves.toBeUndefined();
-      expect(monitor.getPerformanceStats().counters.corruptedEntries).toBe(1);
+      expect((monitor.getPerformanceStats().counters as Record<string, number>).corruptedEntries).toBe(1);
       expect(await cache.exists('deep')).toBe(false);
     });
 
