@@ -292,7 +292,6 @@ export class AIResponseCacheService {
     this.monitor.recordLookup(operation, stored.tier, durationMs);
     this.monitor.recordTimeSaved(decoded.computeMs ?? 0, decoded.value);
     decoded.tier = stored.tier;
-    if (stored.compressed) decoded.compressed = true;
     return decoded;
   }
 

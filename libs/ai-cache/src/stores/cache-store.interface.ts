@@ -4,27 +4,24 @@ import type { CacheDriver, RedisStatus } from '../interfaces/cache-stats.interfa
 /** Which tier answered a read. */
 export type CacheTier = 'memory' | 'redis';
 
-/** What a read returns: the encoded envelope, or (from a memory tier) the entry already decoded. */
+/** What a read returns: the encoded envelope, or the entry already decoded. */
 export type StoredEntry = EncodedStoredEntry | DecodedStoredEntry;
 
-interface StoredEntryBase {
-  tier: CacheTier;
-  /** True when the entry came from a tier that holds it compressed (Redis above the threshold). */
-  compressed?: boolean;
-}
-
 /** Encoded bytes as a store returns them, with the tier they came from. */
-export interface EncodedStoredEntry extends StoredEntryBase {
+export interface EncodedStoredEntry {
+  tier: CacheTier;
   /** Read-only: a store may return the very Buffer it caches; never write into it. */
   bytes: Buffer;
   decoded?: undefined;
 }
 
 /**
- * An entry a memory tier keeps decoded (parsed once, when stored). It is SHARED with the tier:
- * the reader must copy `value` (cloneJson) before handing it to anyone.
+ * An entry already decoded: one a memory tier keeps (parsed once, when stored), or a Redis read the
+ * tiered store decoded once for L1 and the caller. It may be SHARED with a tier: the reader must
+ * copy `value` (cloneJson) before handing it to anyone.
  */
-export interface DecodedStoredEntry extends StoredEntryBase {
+export interface DecodedStoredEntry {
+  tier: CacheTier;
   decoded: DecodedEntry<unknown>;
   bytes?: undefined;
 }
@@ -61,7 +58,7 @@ export interface CacheStore {
   get(key: string): Promise<StoredEntry | undefined>;
   /**
    * `bytes` is what Redis keeps (compressed above the threshold); `plain`, when given, is the same
-   * envelope uncompressed, which in-process tiers keep instead so a memory hit never inflates.
+   * envelope uncompressed, which in-process tiers decode instead of `bytes` (no inflate).
    */
   set(key: string, bytes: Buffer, ttlMs: number, plain?: Buffer): Promise<void>;
   /** True when an entry was removed. */

@@ -105,7 +105,7 @@ describe('TieredStore (L1 memory + L2 real redis-server)', () => {
 
     const fromRedis = await reader.get('k');
     expect(fromRedis?.bytes).toBeUndefined();
-    expect(fromRedis).toMatchObject({ tier: 'redis', compressed: true, decoded: { value, cachedAt: 7, operation: 'summarize' } });
+    expect(fromRedis).toMatchObject({ tier: 'redis', decoded: { value, cachedAt: 7, operation: 'summarize', compressed: true } });
     const fromReaderL1 = await reader.get('k');
     expect(fromReaderL1).toMatchObject({ tier: 'memory', decoded: { value, compressed: false } });
 

@@ -157,7 +157,7 @@ export class TieredStore implements CacheStore {
         if (decoded) this.l1.setDecoded(key, decoded, remote.bytes.length, ttlMs);
         else await this.l1.set(key, remote.bytes, ttlMs);
       }
-      return decoded ? { decoded, tier: 'redis', compressed: decoded.compressed } : { bytes: remote.bytes, tier: 'redis' };
+      return decoded ? { decoded, tier: 'redis' } : { bytes: remote.bytes, tier: 'redis' };
     } catch (error) {
       this.onRedisFailed(error);
       return (await this.l1?.get(key)) ?? (await this.outage?.get(key));
