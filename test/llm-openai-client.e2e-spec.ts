@@ -1,15 +1,8 @@
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { clearCacheEnvironment, createDemoApp } from './support/demo-app';
-
-interface RecordedRequest {
-  url?: string;
-  headers: IncomingMessage['headers'];
-  body: { model: string; messages: Array<{ role: string; content: string }> };
-}
+import { type JsonStubServer, type RecordedRequest, startJsonStubServer } from './support/json-stub-server';
 
 /** A stand-in for an OpenAI-compatible server on 127.0.0.1: records each request, answers as told. */
 function chatReply(content: string) {
@@ -27,27 +20,20 @@ function chatReply(content: string) {
 
 describe('text-processor demo app with an OpenAI-compatible model (e2e, stub server)', () => {
   let app: NestExpressApplication;
-  let server: Server;
+  let stub: JsonStubServer;
   let requests: RecordedRequest[] = [];
   let reply: (res: ServerResponse) => void = chatReply('unused');
   const savedEnv = { ...process.env };
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      let raw = '';
-      req.setEncoding('utf8');
-      req.on('data', (chunk: string) => (raw += chunk));
-      req.on('end', () => {
-        requests.push({ url: req.url, headers: req.headers, body: JSON.parse(raw) });
-        reply(res);
-      });
+    stub = await startJsonStubServer((recorded, res) => {
+      requests.push(recorded);
+      reply(res);
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
 
     clearCacheEnvironment();
     Object.assign(process.env, {
-      LLM_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+      LLM_BASE_URL: `${stub.url}/v1`,
       LLM_API_KEY: 'sk-e2e',
       LLM_MODEL: 'stub-model',
       LLM_TIMEOUT_MS: '5000',
@@ -62,8 +48,7 @@ describe('text-processor demo app with an OpenAI-compatible model (e2e, stub ser
 
   afterAll(async () => {
     await app?.close();
-    server.closeAllConnections();
-    server.close();
+    await stub.close();
     process.env = savedEnv;
   });
 

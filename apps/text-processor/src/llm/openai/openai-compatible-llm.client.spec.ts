@@ -1,15 +1,7 @@
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import { type JsonStubServer, type RecordedRequest, startJsonStubServer } from '../../../../../test/support/json-stub-server';
 import { LlmUpstreamError } from '../llm-upstream.error';
 import { OpenAiCompatibleLlmClient } from './openai-compatible-llm.client';
-
-interface RecordedRequest {
-  method?: string;
-  url?: string;
-  headers: IncomingMessage['headers'];
-  body: any;
-}
 
 type Reply = (res: ServerResponse) => void;
 
@@ -27,24 +19,17 @@ const completion = (content: string, extra: object = {}) => (res: ServerResponse
 };
 
 describe('OpenAiCompatibleLlmClient (against a local stub server)', () => {
-  let server: Server;
+  let stub: JsonStubServer;
   let baseUrl: string;
   let requests: RecordedRequest[];
   let reply: Reply;
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      let raw = '';
-      req.setEncoding('utf8');
-      req.on('data', (chunk: string) => (raw += chunk));
-      req.on('end', () => {
-        requests.push({ method: req.method, url: req.url, headers: req.headers, body: JSON.parse(raw) });
-        reply(res);
-      });
+    stub = await startJsonStubServer((recorded, res) => {
+      requests.push(recorded);
+      reply(res);
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    baseUrl = `${stub.url}/v1`;
   });
 
   beforeEach(() => {
@@ -52,11 +37,7 @@ describe('OpenAiCompatibleLlmClient (against a local stub server)', () => {
     reply = completion('A summary.');
   });
 
-  afterAll(async () => {
-    server.closeAllConnections();
-    server.close();
-    await once(server, 'close');
-  });
+  afterAll(() => stub.close());
 
   const client = (overrides: Partial<ConstructorParameters<typeof OpenAiCompatibleLlmClient>[0]> = {}) =>
     new OpenAiCompatibleLlmClient({ baseUrl, apiKey: 'sk-test', model: 'gpt-4o-mini', timeoutMs: 5000, ...overrides });
@@ -134,15 +115,12 @@ describe('OpenAiCompatibleLlmClient (against a local stub server)', () => {
   });
 
   it('reports an unreachable server with the reason', async () => {
-    const closed = createServer();
-    closed.listen(0, '127.0.0.1');
-    await once(closed, 'listening');
-    const port = (closed.address() as AddressInfo).port;
-    closed.close();
-    await once(closed, 'close');
+    // A port that was just listening and is closed now: nothing answers there.
+    const closed = await startJsonStubServer(() => undefined);
+    await closed.close();
 
     await expect(
-      client({ baseUrl: `http://127.0.0.1:${port}/v1` }).complete({ operation: 'summarize', text: 'x' }),
+      client({ baseUrl: `${closed.url}/v1` }).complete({ operation: 'summarize', text: 'x' }),
     ).rejects.toThrow('LLM server unreachable (ECONNREFUSED)');
   });
 });
