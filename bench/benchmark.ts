@@ -8,6 +8,7 @@ import { cpus, platform, release, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { RedisServer } from '../test/support/redis-harness';
 import { bytesPerEntryScenarios } from './scenarios/bytes-per-entry.scenario';
+import { codecScenarios } from './scenarios/codecs.scenario';
 import { coalescingScenarios } from './scenarios/coalescing.scenario';
 import { compressionScenarios } from './scenarios/compression.scenario';
 import { decoratorScenarios } from './scenarios/decorator.scenario';
@@ -15,6 +16,7 @@ import { keyBuildScenarios } from './scenarios/key-build.scenario';
 import { memoryDriverScenarios } from './scenarios/memory-driver.scenario';
 import { monitorCostScenarios } from './scenarios/monitor-cost.scenario';
 import { redisDriverScenarios } from './scenarios/redis-driver.scenario';
+import { redisL1Scenarios } from './scenarios/redis-l1.scenario';
 import { FULL_SIZES, SMOKE_SIZES, type BenchContext } from './support/bench-context';
 import type { BenchReport, MachineInfo } from './support/report';
 import type { ScenarioResult } from './support/scenario';
@@ -26,8 +28,10 @@ export const MIN_REPS = 5;
 export const SCENARIO_MODULES: Record<string, (ctx: BenchContext) => Promise<ScenarioResult[]>> = {
   memory: memoryDriverScenarios,
   redis: redisDriverScenarios,
+  redisL1: redisL1Scenarios,
   keys: keyBuildScenarios,
   compression: compressionScenarios,
+  codecs: codecScenarios,
   monitor: monitorCostScenarios,
   coalescing: coalescingScenarios,
   bytes: bytesPerEntryScenarios,

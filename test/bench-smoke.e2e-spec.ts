@@ -25,6 +25,10 @@ describe('npm run bench (smoke: tiny sizes)', () => {
         'redis.write.sequential',
         'redis.write.64',
         'redis.miss.sequential',
+        'redis.l1.hit',
+        'codecs.encode.1024',
+        'codecs.decode.2048',
+        'codecs.decode.16384',
         'keys.build.1024',
         'compression.compress.10240',
         'compression.decompress.10240',
@@ -82,15 +86,22 @@ describe('npm run bench (smoke: tiny sizes)', () => {
     expect(ids).toEqual(
       expect.arrayContaining([
         'memory-get-vs-cacheable',
-        'redis-hit-64-vs-raw',
-        'redis-hit-64-vs-nest',
-        'redis-hit-sequential-vs-round-trip',
+        'redis-hit-64-uncompressed-vs-raw',
+        'redis-hit-64-uncompressed-vs-nest',
+        'redis-hit-64-default-vs-floor',
+        'redis-hit-64-lz4-vs-raw',
+        'redis-hit-sequential-uncompressed-vs-raw',
+        'redis-write-64-uncompressed-vs-raw',
+        'redis-write-64-default-vs-floor',
+        'redis-l1-hit-vs-memory-driver',
         'decorator-vs-direct',
         'key-1mb-vs-sha256',
         'bytes-per-entry-vs-lru-objects',
       ]),
     );
     for (const target of report.targets) expect(['PASS', 'FAIL', 'pending']).toContain(target.verdict);
+    // Every Redis target found both of its rows: none is pending in a run of every scenario.
+    expect(report.targets.filter((t) => t.id.startsWith('redis-') && t.verdict === 'pending')).toEqual([]);
     // Sizes differ in smoke runs (no 1 MB text): that target has nothing to compare and says so.
     expect(report.targets.find((t) => t.id === 'key-1mb-vs-sha256')?.verdict).toBe('pending');
     expect(report.targets.filter((t) => t.id.startsWith('single-flight:')).map((t) => t.verdict)).toEqual(['PASS', 'PASS']);

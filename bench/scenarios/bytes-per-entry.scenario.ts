@@ -1,12 +1,14 @@
 /**
  * Memory held per cached entry with 100 000 entries in memory: this library's memory driver
- * (encoded, usually deflated bytes, in its own memory per entry, with TTL and byte accounting) vs
- * lru-cache with a ttl holding (a) the same responses as objects, which is what a user of lru-cache
- * would keep, and (b) the very bytes our codec produces, which isolates what our store adds.
+ * (decoded entries, with TTL and byte accounting) vs lru-cache with a ttl holding (a) the same
+ * responses as objects, which is what a user of lru-cache would keep, and (b) the bytes our Redis
+ * codec produces (deflated above 1000 bytes), for reference: memory tiers keep entries decoded, so
+ * that a hit costs a copy instead of an inflate and a parse.
  * Measured as the growth of V8 heap + external memory after a full GC; keys are the same strings.
  */
 import { LRUCache } from 'lru-cache';
-import { CacheEntryCodec } from '../../libs/ai-cache/src/codec/cache-entry.codec';
+import { envelopeJson } from '../../libs/ai-cache/src/codec/entry-envelope';
+import { RedisEntryCodec } from '../../libs/ai-cache/src/codec/redis-entry.codec';
 import { CacheKeyBuilder } from '../../libs/ai-cache/src/keys/cache-key.builder';
 import type { BenchContext } from '../support/bench-context';
 import { createOurCache } from '../support/contexts';
@@ -16,12 +18,12 @@ import type { RepMeasurement } from '../support/measure';
 import { runScenario, type ScenarioResult } from '../support/scenario';
 
 const TTL_MS = 3600_000;
-const DEFAULTS = { compressionThreshold: 1000, compressionLevel: 6 };
+const DEFAULTS = { compressionThreshold: 1000, compressionLevel: 6, compressionAlgorithm: 'deflate' as const, maxEntryBytes: 1024 * 1024 };
 
 export async function bytesPerEntryScenarios(ctx: BenchContext): Promise<ScenarioResult[]> {
   const entries = ctx.sizes.bytesEntries;
   const keys = new CacheKeyBuilder({ textHashThreshold: 1000, textSizeTiers: { small: 500, medium: 5000, large: 50000 }, readableKeys: false });
-  const codec = new CacheEntryCodec(DEFAULTS);
+  const codec = new RedisEntryCodec(DEFAULTS);
 
   /** Heap + external growth per entry while `fill` builds a store of `entries` entries (released after). */
   const perEntry = async (fill: () => Promise<() => Promise<void> | void>): Promise<RepMeasurement> => {
@@ -76,7 +78,12 @@ export async function bytesPerEntryScenarios(ctx: BenchContext): Promise<Scenari
               const lru = new LRUCache<string, Buffer>({ max: entries, ttl: TTL_MS });
               for (let i = 0; i < entries; i++) {
                 const request = aiRequest(i);
-                lru.set(keys.build(request).key, codec.encode(aiResponse(i), { operation: request.operation, textLength: request.text.length }).bytes);
+                const key = keys.build(request).key;
+                const payload = { value: aiResponse(i), cachedAt: Date.now(), operation: request.operation, textLength: request.text.length };
+                const json = envelopeJson(payload);
+                const expiresAt = Date.now() + TTL_MS;
+                const entry = { ...payload, expiresAt, staleUntil: expiresAt, compressed: false, size: Buffer.byteLength(json) };
+                lru.set(key, codec.encode(`bench:${key}`, entry, json).bytes);
               }
               return () => lru.clear();
             }),

@@ -1,14 +1,16 @@
 /**
  * The Redis driver with L1 off (`memoryCacheSize: 0`: every read is a Redis round trip), against
- * raw ioredis (GET + JSON.parse of the same response: the floor any Redis cache sits on) and Nest's
- * CACHE_MANAGER with @keyv/redis (what a Nest user would use instead). Sequential and 64 in flight.
+ * raw ioredis (GET + JSON.parse of the same response: the floor any Redis cache sits on), the very
+ * bytes we store read raw (the floor under our default, compressed row), and Nest's CACHE_MANAGER
+ * with @keyv/redis (what a Nest user would use instead). Sequential and 64 in flight.
  * The sequential hit is also set against redis-benchmark -c 1: one bare round trip, no client library.
  */
 import { execFile } from 'node:child_process';
-import { inflateRawSync } from 'node:zlib';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { Redis } from 'ioredis';
+import { HEADER_BYTES } from '../../libs/ai-cache/src/codec/envelope-header';
 import type { BenchContext } from '../support/bench-context';
-import { createNestRedisCacheManager, createOurCache } from '../support/contexts';
+import { createNestRedisCacheManager, createOurCache, type OurCache } from '../support/contexts';
 import { NO_COMPRESSION, aiRequest, aiResponse } from '../support/fixtures';
 import type { RepMeasurement } from '../support/measure';
 import { runScenario, type Contender, type ScenarioResult } from '../support/scenario';
@@ -16,39 +18,38 @@ import { runScenario, type Contender, type ScenarioResult } from '../support/sce
 const TTL_SECONDS = 7200;
 const IN_FLIGHT = 64;
 const NAMESPACE = 'bench';
-/** Magic (4) + version + flags: what precedes the (deflated) JSON in an entry we store. */
-const ENVELOPE_HEADER_BYTES = 6;
 
 export async function redisDriverScenarios(ctx: BenchContext): Promise<ScenarioResult[]> {
   const { keys } = ctx.sizes;
-  const ours = await createOurCache({ driver: 'redis', redis: { url: ctx.redis.url }, namespace: NAMESPACE, memoryCacheSize: 0 });
-  const uncompressed = await createOurCache({
-    driver: 'redis',
-    redis: { url: ctx.redis.url },
-    namespace: `${NAMESPACE}_raw`,
-    memoryCacheSize: 0,
-    ...NO_COMPRESSION,
-  });
+  const l2Only = (namespace: string, extra = {}) =>
+    createOurCache({ driver: 'redis', redis: { url: ctx.redis.url }, namespace, memoryCacheSize: 0, ...extra });
+  const ours = await l2Only(NAMESPACE);
+  const uncompressed = await l2Only(`${NAMESPACE}_raw`, NO_COMPRESSION);
+  const lz4 = await l2Only(`${NAMESPACE}_lz4`, { compressionAlgorithm: 'lz4' });
   const nest = await createNestRedisCacheManager(ctx.redis.url);
   const raw = new Redis(ctx.redis.url);
+  const all: OurCache[] = [ours, uncompressed, lz4];
   try {
     const responses = Array.from({ length: keys }, (_, i) => aiResponse(i));
     const requests = Array.from({ length: keys }, (_, i) => aiRequest(i));
     const missing = Array.from({ length: keys }, (_, i) => aiRequest(i, 1));
     const rawKeys = responses.map((_, i) => `raw:response:${i}`);
+    const floorKeys = responses.map((_, i) => `raw:floor:${i}`);
     const nestKeys = responses.map((_, i) => `nest:response:${i}`);
     const rawMissing = responses.map((_, i) => `raw:missing:${i}`);
     const nestMissing = responses.map((_, i) => `nest:missing:${i}`);
     for (let i = 0; i < keys; i++) {
-      await ours.cache.cacheResponse(requests[i], responses[i]);
-      await uncompressed.cache.cacheResponse(requests[i], responses[i]);
+      for (const cache of all) await cache.cache.cacheResponse(requests[i], responses[i]);
       await raw.set(rawKeys[i], JSON.stringify(responses[i]), 'PX', TTL_SECONDS * 1000);
       await nest.cache.set(nestKeys[i], responses[i], TTL_SECONDS * 1000);
     }
     const probe = await ours.cache.getCachedResponse(requests[0]);
-    if (probe?.tier !== 'redis') throw new Error(`redis scenario: expected an L2 hit, got ${JSON.stringify(probe?.tier)}`);
+    if (probe?.tier !== 'redis' || !probe.compressed) throw new Error(`redis scenario: expected a compressed L2 hit, got ${JSON.stringify(probe?.tier)}`);
     const ourRedisKeys = requests.map((request) => `${NAMESPACE}:${ours.cache.buildKey(request)}`);
-    const storedBytes = await raw.strlen(ourRedisKeys[0]);
+    const ourBytes = await Promise.all(ourRedisKeys.map(async (key) => (await raw.getBuffer(key))!));
+    // What our default write stores, minus everything but the compression: the envelope JSON, deflated.
+    const envelopes = ourBytes.map((bytes) => inflateRawSync(bytes.subarray(HEADER_BYTES)));
+    const storedBytes = ourBytes[0].length;
 
     const at = (i: number) => i % keys;
     const hitContenders = (): Contender[] => [
@@ -58,6 +59,7 @@ export async function redisDriverScenarios(ctx: BenchContext): Promise<ScenarioR
         kind: 'ours',
         op: (i) => uncompressed.cache.getCachedResponse(requests[at(i)]),
       },
+      { name: 'nestjs-ai-cache getCachedResponse(), lz4', kind: 'ours', op: (i) => lz4.cache.getCachedResponse(requests[at(i)]) },
       {
         name: 'raw ioredis GET + JSON.parse',
         kind: 'baseline',
@@ -67,16 +69,27 @@ export async function redisDriverScenarios(ctx: BenchContext): Promise<ScenarioR
         // The floor under our default row: the very bytes it reads (deflated above compressionThreshold).
         name: 'raw ioredis GET + inflate + JSON.parse of our stored bytes',
         kind: 'baseline',
-        op: async (i) => JSON.parse(inflateRawSync((await raw.getBuffer(ourRedisKeys[at(i)]))!.subarray(ENVELOPE_HEADER_BYTES)).toString()) as unknown,
+        op: async (i) => JSON.parse(inflateRawSync((await raw.getBuffer(ourRedisKeys[at(i)]))!.subarray(HEADER_BYTES)).toString()) as unknown,
       },
       { name: 'Nest CACHE_MANAGER + @keyv/redis', kind: 'peer', op: (i) => nest.cache.get(nestKeys[at(i)]) },
     ];
     const writeContenders = (): Contender[] => [
       { name: 'nestjs-ai-cache cacheResponse()', kind: 'ours', op: (i) => ours.cache.cacheResponse(requests[at(i)], responses[at(i)]) },
       {
+        name: 'nestjs-ai-cache cacheResponse(), compression off',
+        kind: 'ours',
+        op: (i) => uncompressed.cache.cacheResponse(requests[at(i)], responses[at(i)]),
+      },
+      {
         name: 'raw ioredis JSON.stringify + SET PX',
         kind: 'baseline',
         op: (i) => raw.set(rawKeys[at(i)], JSON.stringify(responses[at(i)]), 'PX', TTL_SECONDS * 1000),
+      },
+      {
+        // The floor under our default write: deflating the same JSON (level 6) and one SET of it.
+        name: 'raw ioredis deflate + SET of our stored bytes',
+        kind: 'baseline',
+        op: (i) => raw.set(floorKeys[at(i)], deflateRawSync(envelopes[at(i)], { level: 6 }), 'PX', TTL_SECONDS * 1000),
       },
       {
         name: 'Nest CACHE_MANAGER + @keyv/redis',
@@ -112,8 +125,7 @@ export async function redisDriverScenarios(ctx: BenchContext): Promise<ScenarioR
     ]);
     return results;
   } finally {
-    await ours.app.close();
-    await uncompressed.app.close();
+    for (const cache of all) await cache.app.close();
     await nest.app.close();
     raw.disconnect();
   }

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CACHE_STORE, RESOLVED_CACHE_OPTIONS } from './cache.constants';
 import { resolveTtl } from './cache-options.resolver';
-import { CacheEntryCodec, type DecodedEntry } from './codec/cache-entry.codec';
+import { envelopeJson } from './codec/entry-envelope';
 import { cloneJson } from './codec/json-clone';
+import type { CacheEntry } from './interfaces/cache-entry.interface';
 import type {
   AIRequest,
   CachedResponse,
@@ -11,12 +12,20 @@ import type {
 } from './interfaces/ai-request.interface';
 import type { CacheStats } from './interfaces/cache-stats.interface';
 import type { ResolvedCacheOptions } from './interfaces/resolved-cache-options.interface';
+import { assertJsonCompatible } from './keys/canonical-json';
 import { type BuiltKey, CacheKeyBuilder, assertValidOperation } from './keys/cache-key.builder';
 import { CacheMonitorService } from './monitor/cache-monitor.service';
 import type { InvalidationSample } from './monitor/monitor.types';
-import type { CacheStore, CacheTier, StoredEntry } from './stores/cache-store.interface';
+import type { CacheStore, CacheTier, StoreRead } from './stores/cache-store.interface';
 import { AsyncCoalescer } from './utils/coalesce-async';
-import { msToWholeSeconds, secondsToMs, toIsoString } from './utils/duration';
+import { msToWholeSeconds, toIsoString } from './utils/duration';
+
+/** A lookup that found an entry: a copy of its value, the entry itself (shared: read-only) and the tier. */
+interface Hit<T> {
+  value: T;
+  entry: CacheEntry;
+  tier: CacheTier;
+}
 
 /** Operation label for the generic key/value methods in metrics. */
 const GENERIC_OPERATION = 'generic';
@@ -72,7 +81,6 @@ const NO_STORE_FLIGHT_SUFFIX = '\u0000no-store';
 export class AIResponseCacheService {
   private readonly logger = new Logger('AICache');
   private readonly keys: CacheKeyBuilder;
-  private readonly codec: CacheEntryCodec;
   private readonly inFlight = new AsyncCoalescer();
   private oversizeLogged = false;
   /** The tier metrics label writes and deletes with: Redis is the authority on the redis driver. */
@@ -84,15 +92,18 @@ export class AIResponseCacheService {
     private readonly monitor: CacheMonitorService,
   ) {
     this.keys = new CacheKeyBuilder(options);
-    this.codec = new CacheEntryCodec(options);
     this.writeTier = store.driver === 'memory' ? 'memory' : 'redis';
   }
 
   // ---- generic key/value (the seed's CacheInterface) ----
 
-  async get<T = unknown>(key: string): Promise<T | undefined> {
-    assertGenericKey(key);
-    return (await this.lookup<T>(key, GENERIC_OPERATION))?.value;
+  get<T = unknown>(key: string): Promise<T | undefined> {
+    try {
+      assertGenericKey(key);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.lookup<T, T | undefined>(key, GENERIC_OPERATION, (hit) => hit?.value);
   }
 
   async set(key: string, value: unknown, ttl?: number | string): Promise<void> {
@@ -140,20 +151,25 @@ export class AIResponseCacheService {
     });
   }
 
-  async getCachedResponse<T = unknown>(
-    request: AIRequest,
-    options: CacheScopeOptions = {},
-  ): Promise<CachedResponse<T> | undefined> {
-    const built = this.keyFor(request, options.scope);
-    const found = await this.lookup<T>(built.key, built.operation);
-    if (!found) return undefined;
-    return {
-      response: found.value,
-      cachedAt: toIsoString(found.cachedAt),
-      tier: found.tier,
-      compressed: found.compressed,
-      textLength: found.textLength ?? built.textLength,
-    };
+  /** Not `async`: a memory hit answers with one promise and no other asynchronous work. */
+  getCachedResponse<T = unknown>(request: AIRequest, options: CacheScopeOptions = {}): Promise<CachedResponse<T> | undefined> {
+    let built: BuiltKey;
+    try {
+      built = this.keyFor(request, options.scope);
+    } catch (error) {
+      return Promise.reject(error); // bad input rejects, as from any async method
+    }
+    return this.lookup<T, CachedResponse<T> | undefined>(built.key, built.operation, (hit) =>
+      hit === undefined
+        ? undefined
+        : {
+            response: hit.value,
+            cachedAt: toIsoString(hit.entry.cachedAt),
+            tier: hit.tier,
+            compressed: hit.entry.compressed,
+            textLength: hit.entry.textLength ?? built.textLength,
+          },
+    );
   }
 
   /**
@@ -177,7 +193,7 @@ export class AIResponseCacheService {
     if (options.forceRefresh) {
       await this.guard(() => this.store.delete(built.key), false);
     } else if (!options.noCache) {
-      const found = await this.lookup<T>(built.key, built.operation);
+      const found = await this.lookup<T, Hit<T> | undefined>(built.key, built.operation, (hit) => hit);
       if (found) return { value: found.value, status: 'hit', tier: found.tier };
     }
 
@@ -269,77 +285,92 @@ export class AIResponseCacheService {
     return this.options.operationTtls[operation] ?? this.options.defaultTtl;
   }
 
-  private async lookup<T>(key: string, operation: string): Promise<(DecodedEntry<T> & { tier: CacheTier }) | undefined> {
+  /**
+   * Reads `key` and hands `answer` the hit (its value a fresh copy) or undefined, counting the lookup.
+   * A store that answers synchronously (a memory tier) costs one resolved promise and nothing else:
+   * this is the hot path of every hit, so it is written without `async`.
+   */
+  private lookup<T, R>(key: string, operation: string, answer: (hit: Hit<T> | undefined) => R): Promise<R> {
     const started = performance.now();
-    let stored: StoredEntry | undefined;
+    let read: StoreRead | undefined | Promise<StoreRead | undefined>;
     try {
-      // Awaited directly, not through guard(): this is the hot path of every hit.
-      stored = await this.store.get(key);
+      read = this.store.get(key);
     } catch (error) {
-      this.storeFailed(error);
+      read = Promise.reject(error);
     }
-    const decoded = stored && (this.decodeStored<T>(stored) as (DecodedEntry<T> & { tier: CacheTier }) | undefined);
-    if (stored && !decoded) {
-      // Untrusted bytes under our key (corrupted, foreign, another version): a miss, and removed.
-      this.monitor.recordCorruptedEntry();
-      await this.guard(() => this.store.delete(key), false);
+    if (!(read instanceof Promise)) return Promise.resolve(answer(this.hit<T>(key, operation, read, started)));
+    return read.then(
+      (found) => answer(this.hit<T>(key, operation, found, started)),
+      (error: unknown) => {
+        this.storeFailed(error);
+        return answer(this.hit<T>(key, operation, undefined, started));
+      },
+    );
+  }
+
+  /** Counts the lookup; a hit gets a copy of the value (stores share theirs). */
+  private hit<T>(key: string, operation: string, read: StoreRead | undefined, started: number): Hit<T> | undefined {
+    let value: T | undefined;
+    if (read !== undefined) {
+      try {
+        value = cloneJson(read.entry.value) as T;
+      } catch {
+        // A value nested too deep to copy: JSON.parse accepts nesting that no write of ours produces
+        // (the encoder's checks recurse), so only hostile bytes read from Redis get here: a corrupted
+        // entry, removed, not a RangeError.
+        this.monitor.recordCorruptedEntry();
+        void this.guard(() => this.store.delete(key), false);
+        read = undefined;
+      }
     }
     const durationMs = performance.now() - started;
-    if (!stored || !decoded) {
+    if (read === undefined) {
       this.monitor.recordLookup(operation, 'miss', durationMs);
       return undefined;
     }
-    this.monitor.recordLookup(operation, stored.tier, durationMs);
-    this.monitor.recordTimeSaved(decoded.computeMs ?? 0, decoded.value);
-    decoded.tier = stored.tier;
-    return decoded;
+    this.monitor.recordLookup(operation, read.tier, durationMs);
+    this.monitor.recordTimeSaved(read.entry.computeMs ?? 0, read.entry.value);
+    return { value: value as T, entry: read.entry, tier: read.tier };
   }
 
   /**
-   * A fresh entry the caller may keep and mutate: memory tiers share theirs, so the value is copied.
-   * Undefined (a corrupted entry) for a value nested too deep to copy: JSON.parse accepts nesting
-   * that no write of ours produces (JSON.stringify and the encoder's checks recurse), so only
-   * hostile bytes read from Redis get here, and they must be a miss, not a RangeError.
+   * Checks the value (a bad one throws before anything is written), makes its envelope JSON once (the
+   * store that keeps bytes encodes it; memory tiers copy the value), then stores it.
    */
-  private decodeStored<T>(stored: StoredEntry): DecodedEntry<T> | undefined {
-    if (stored.decoded === undefined) return this.codec.decode<T>(stored.bytes);
-    const shared = stored.decoded as DecodedEntry<T>;
-    try {
-      return { ...shared, value: cloneJson(shared.value) };
-    } catch {
-      return undefined;
-    }
-  }
-
-
-  /** Encodes first (so a bad value throws before anything is written), then stores. */
   private async write(
     key: string,
     value: unknown,
     ttlSeconds: number,
     meta: { operation: string; textLength?: number; computeMs?: number },
   ): Promise<boolean> {
-    // Only Redis holds compressed bytes: memory tiers keep the plain envelope (a memory hit never inflates).
-    const encoded = this.codec.encode(value, meta, { compress: this.store.driver === 'redis' });
-    if (encoded.compressed) this.monitor.recordCompression(encoded.jsonBytes, encoded.storedBytes, encoded.compressMs);
-    if (encoded.storedBytes > this.options.maxEntryBytes) {
-      this.monitor.recordOversize();
-      if (!this.oversizeLogged) {
-        this.oversizeLogged = true;
-        this.logger.warn(
-          `Not caching a ${encoded.storedBytes}-byte entry for '${meta.operation}': above maxEntryBytes (${this.options.maxEntryBytes}). ` +
-            'Further oversize entries are counted in the monitor, not logged.',
-        );
-      }
+    if (value === undefined) throw new TypeError('Cannot cache undefined: it has no JSON representation (use null)');
+    assertJsonCompatible(value, 'value');
+    const cachedAt = Date.now();
+    const json = envelopeJson({ value, cachedAt, ...meta });
+    const size = Buffer.byteLength(json, 'utf8');
+    if (size > this.options.maxEntryBytes) {
+      this.refuseOversize(size, meta.operation);
       return false;
     }
+    const expiresAt = cachedAt + ttlSeconds * 1000;
+    const entry: CacheEntry = { value, cachedAt, expiresAt, staleUntil: expiresAt, compressed: false, size, ...meta };
     const started = performance.now();
     const ok = await this.guard(async () => {
-      await this.store.set(key, encoded.bytes, secondsToMs(ttlSeconds), encoded.plain);
+      await this.store.set(key, entry, json);
       return true;
     }, false);
     this.monitor.recordOperation('set', meta.operation, this.writeTier, performance.now() - started);
     return ok;
+  }
+
+  private refuseOversize(bytes: number, operation: string): void {
+    this.monitor.recordOversize();
+    if (this.oversizeLogged) return;
+    this.oversizeLogged = true;
+    this.logger.warn(
+      `Not caching a ${bytes}-byte entry for '${operation}': above maxEntryBytes (${this.options.maxEntryBytes}). ` +
+        'Further oversize entries are counted in the monitor, not logged.',
+    );
   }
 
   private async computeAndStore<T>(

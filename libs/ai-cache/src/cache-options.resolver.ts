@@ -1,10 +1,13 @@
 import {
   DEFAULT_COMMAND_TIMEOUT_MS,
+  DEFAULT_COMPRESSION_ALGORITHM,
   DEFAULT_COMPRESSION_LEVEL,
   DEFAULT_COMPRESSION_THRESHOLD,
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_MAX_ENTRY_BYTES,
   DEFAULT_MAX_SIZE,
+  DEFAULT_MEMORY_CACHE_MAX_AGE_SECONDS,
+  DEFAULT_MEMORY_CACHE_MAX_BYTES,
   DEFAULT_MEMORY_CACHE_SIZE,
   DEFAULT_NAMESPACE,
   DEFAULT_OPERATION_TTLS,
@@ -14,6 +17,8 @@ import {
 } from './cache.constants';
 import type { CacheModuleOptions, RedisClusterNode } from './interfaces/cache-module-options.interface';
 import type { ResolvedCacheOptions } from './interfaces/resolved-cache-options.interface';
+import { COMPRESSION_ALGORITHMS, compressorFor } from './codec/compression/compressor.registry';
+import type { CompressionAlgorithm } from './codec/compression/compressor';
 import { parseDurationSeconds } from './utils/duration';
 
 const MiB = 1024 * 1024;
@@ -47,7 +52,8 @@ const OPERATION = /^[A-Za-z0-9_.-]{1,64}$/;
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'driver', 'redis', 'namespace', 'defaultTtl', 'operationTtls', 'maxSize', 'maxBytes', 'memoryCacheSize',
-  'textHashThreshold', 'compressionThreshold', 'compressionLevel', 'maxEntryBytes', 'textSizeTiers',
+  'memoryCacheMaxBytes', 'memoryCacheMaxAge', 'textHashThreshold', 'compressionThreshold', 'compressionLevel',
+  'compressionAlgorithm', 'maxEntryBytes', 'textSizeTiers',
   'readableKeys', 'monitoring',
 ]);
 const KNOWN_REDIS_OPTIONS: ReadonlySet<string> = new Set(['url', 'cluster', 'client', 'connectTimeoutMs', 'commandTimeoutMs']);
@@ -176,6 +182,21 @@ function resolveMonitoring(raw: Record<string, unknown> | undefined): ResolvedCa
   };
 }
 
+/** A known codec that can run in this process (its optional peer installed, the runtime new enough). */
+function resolveCompressionAlgorithm(value: unknown): CompressionAlgorithm {
+  if (value === undefined) return DEFAULT_COMPRESSION_ALGORITHM;
+  if (typeof value !== 'string' || !(COMPRESSION_ALGORITHMS as readonly string[]).includes(value)) {
+    throw new CacheOptionsError('compressionAlgorithm', `expected one of ${COMPRESSION_ALGORITHMS.map((name) => `'${name}'`).join(', ')}`, value);
+  }
+  const algorithm = value as CompressionAlgorithm;
+  try {
+    compressorFor(algorithm);
+  } catch (error) {
+    throw new CacheOptionsError('compressionAlgorithm', (error as Error).message, value);
+  }
+  return algorithm;
+}
+
 /**
  * Validates user options and applies the seed's defaults. Runs in the module's options provider,
  * so a bad value fails bootstrap with an error that names the option.
@@ -204,9 +225,12 @@ export function resolveCacheOptions(options: CacheModuleOptions | undefined | nu
     maxSize: integer(raw.maxSize, 'maxSize', DEFAULT_MAX_SIZE, 1),
     maxBytes,
     memoryCacheSize: integer(raw.memoryCacheSize, 'memoryCacheSize', DEFAULT_MEMORY_CACHE_SIZE, 0),
+    memoryCacheMaxBytes: integer(raw.memoryCacheMaxBytes, 'memoryCacheMaxBytes', DEFAULT_MEMORY_CACHE_MAX_BYTES, 1),
+    memoryCacheMaxAge: raw.memoryCacheMaxAge === undefined ? DEFAULT_MEMORY_CACHE_MAX_AGE_SECONDS : resolveTtl(raw.memoryCacheMaxAge, 'memoryCacheMaxAge'),
     textHashThreshold: integer(raw.textHashThreshold, 'textHashThreshold', DEFAULT_TEXT_HASH_THRESHOLD, 0),
     compressionThreshold: integer(raw.compressionThreshold, 'compressionThreshold', DEFAULT_COMPRESSION_THRESHOLD, 0),
     compressionLevel: integer(raw.compressionLevel, 'compressionLevel', DEFAULT_COMPRESSION_LEVEL, 1, 9),
+    compressionAlgorithm: resolveCompressionAlgorithm(raw.compressionAlgorithm),
     maxEntryBytes: integer(raw.maxEntryBytes, 'maxEntryBytes', DEFAULT_MAX_ENTRY_BYTES, 1),
     textSizeTiers: resolveTextSizeTiers(plainObject(raw.textSizeTiers, 'textSizeTiers')),
     readableKeys: raw.readableKeys === true,

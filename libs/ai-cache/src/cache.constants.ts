@@ -14,6 +14,9 @@ export const DEFAULT_OPERATION_TTLS: Readonly<Record<string, number>> = Object.f
 });
 export const DEFAULT_MAX_SIZE = 1000;
 export const DEFAULT_MEMORY_CACHE_SIZE = 100;
+export const DEFAULT_MEMORY_CACHE_MAX_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MEMORY_CACHE_MAX_AGE_SECONDS = 60;
+export const DEFAULT_COMPRESSION_ALGORITHM = 'deflate';
 export const DEFAULT_TEXT_HASH_THRESHOLD = 1000;
 export const DEFAULT_COMPRESSION_THRESHOLD = 1000;
 export const DEFAULT_COMPRESSION_LEVEL = 6;

@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
+import type { CompressionAlgorithm } from '../codec/compression/compressor';
 import type { CacheDriver } from './cache-stats.interface';
 
 /** A TTL: seconds (may be fractional), or a duration string such as `'90s'`, `'30m'`, `'2h'`, `'1d'`. */
@@ -65,13 +66,26 @@ export interface CacheModuleOptions {
   maxBytes?: number;
   /** Redis driver: entries of the L1 memory tier in front of Redis (0 turns L1 off). Default 100. */
   memoryCacheSize?: number;
+  /** Redis driver: most bytes the L1 tier keeps (UTF-8 keys + uncompressed entry JSON). Default 64 MiB. */
+  memoryCacheMaxBytes?: number;
+  /**
+   * Redis driver: seconds (or a duration) an L1 copy may be served without Redis confirming it, however
+   * long the entry lives: the bound on staleness if the path that reports changes breaks. Default 60.
+   */
+  memoryCacheMaxAge?: TtlInput;
   /** Texts longer than this many characters are never shown in readable keys. Default 1000. */
   textHashThreshold?: number;
   /** Encoded values larger than this many bytes are compressed. Default 1000. */
   compressionThreshold?: number;
-  /** zlib deflate level, 1 (fastest) to 9 (smallest). Default 6. */
+  /** Compression level, 1 (fastest) to 9 (smallest), for deflate, brotli and zstd. Default 6. */
   compressionLevel?: number;
-  /** Largest encoded (post-compression) entry cached, in bytes; larger ones are skipped and counted. Default 1 MiB. */
+  /**
+   * Codec for values above `compressionThreshold` in Redis: `'deflate'` (default, no dependency), `'lz4'`
+   * (fastest to read; needs the optional peer `lz4-napi`), `'zstd'` (Node's built-in, Node >= 22.15),
+   * `'brotli'`. Every value records its codec, so entries stay readable after a switch.
+   */
+  compressionAlgorithm?: CompressionAlgorithm;
+  /** Largest entry cached, in bytes of its uncompressed JSON, on every tier; larger ones are skipped and counted, and larger values read from Redis are treated as corrupted. Default 1 MiB. */
   maxEntryBytes?: number;
   /** Text-length tiers reported to the monitor. */
   textSizeTiers?: Partial<TextSizeTiers>;

@@ -1,3 +1,4 @@
+import type { CompressionAlgorithm } from '../codec/compression/compressor';
 import type { CacheDriver } from './cache-stats.interface';
 import type { RedisClusterNode, TextSizeTiers } from './cache-module-options.interface';
 import type { Cluster, Redis } from 'ioredis';
@@ -18,9 +19,13 @@ export interface ResolvedCacheOptions {
   maxSize: number;
   maxBytes?: number;
   memoryCacheSize: number;
+  memoryCacheMaxBytes: number;
+  /** Seconds. */
+  memoryCacheMaxAge: number;
   textHashThreshold: number;
   compressionThreshold: number;
   compressionLevel: number;
+  compressionAlgorithm: CompressionAlgorithm;
   maxEntryBytes: number;
   textSizeTiers: TextSizeTiers;
   readableKeys: boolean;

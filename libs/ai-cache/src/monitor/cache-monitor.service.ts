@@ -506,7 +506,11 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
       const health = await this.store.health();
       if (this.store.driver === 'memory') return { status: 'up', driver: 'memory', ...base };
       const redis = { connected: health.connected, ...(health.latencyMs !== undefined && { latencyMs: health.latencyMs }) };
-      if (health.connected) return { status: 'up', driver: 'redis', redis, ...base };
+      if (health.connected && health.status === 'connected') return { status: 'up', driver: 'redis', redis, ...base };
+      if (health.connected) {
+        const message = `Redis answers, but ${health.reason ?? 'the store is degraded'}: L1 copies are served for at most memoryCacheMaxAge`;
+        return { status: 'degraded', driver: 'redis', redis, ...base, alerts: [...alerts, { severity: 'warning', message }] };
+      }
       return {
         status: 'degraded',
         driver: 'redis',

@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { CacheEntryCodec } from '../codec/cache-entry.codec';
 import type { ResolvedCacheOptions } from '../interfaces/resolved-cache-options.interface';
 import type { CacheMonitorService } from '../monitor/cache-monitor.service';
-import type { CacheStore } from './cache-store.interface';
+import type { CacheStore, StoreObserver } from './cache-store.interface';
 import { MemoryStore } from './memory.store';
 
 /**
@@ -11,20 +10,24 @@ import { MemoryStore } from './memory.store';
  */
 export async function createCacheStore(options: ResolvedCacheOptions, monitor: CacheMonitorService): Promise<CacheStore> {
   const logger = new Logger('AICache');
+  const observer: StoreObserver = {
+    eviction: () => monitor.recordEviction(),
+    corruptedEntry: () => monitor.recordCorruptedEntry(),
+    compression: (jsonBytes, storedBytes, durationMs) => monitor.recordCompression(jsonBytes, storedBytes, durationMs),
+  };
   let store: CacheStore;
   if (options.driver === 'redis') {
     const { createTieredRedisStore } = await import('./tiered-redis-store.factory');
-    store = createTieredRedisStore(options, monitor, logger);
+    store = createTieredRedisStore(options, observer, logger);
     const target = options.redis.client ? 'a user-provided client' : options.redis.cluster ? 'a Redis Cluster' : redactUrl(options.redis.url);
-    logger.log(`Cache driver: redis (${target}), namespace '${options.namespace}', L1 memory tier of ${options.memoryCacheSize} entries`);
+    const l1 = options.memoryCacheSize > 0 ? `L1 memory tier of ${options.memoryCacheSize} entries` : 'no L1 memory tier';
+    logger.log(`Cache driver: redis (${target}), namespace '${options.namespace}', ${l1}`);
   } else {
-    const codec = new CacheEntryCodec(options);
     store = new MemoryStore({
       maxEntries: options.maxSize,
       maxBytes: options.maxBytes,
-      onEvict: () => monitor.recordEviction(),
-      // Entries are kept decoded: a hit copies the value instead of parsing it again.
-      decode: (bytes) => codec.decode(bytes),
+      maxEntryBytes: options.maxEntryBytes,
+      onEvict: (_key, reason) => observer.eviction?.(reason),
     });
     logger.log(`Cache driver: memory (${options.maxSize} entries${options.maxBytes ? `, ${options.maxBytes} bytes` : ''}), namespace '${options.namespace}'`);
   }

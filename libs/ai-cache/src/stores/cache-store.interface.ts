@@ -1,29 +1,16 @@
-import type { DecodedEntry } from '../codec/cache-entry.codec';
+import type { CacheEntry } from '../interfaces/cache-entry.interface';
 import type { CacheDriver, RedisStatus } from '../interfaces/cache-stats.interface';
 
 /** Which tier answered a read. */
 export type CacheTier = 'memory' | 'redis';
 
-/** What a read returns: the encoded envelope, or the entry already decoded. */
-export type StoredEntry = EncodedStoredEntry | DecodedStoredEntry;
+/** A value, or a promise of it: memory tiers answer synchronously, so a memory hit costs no extra promise. */
+export type MaybePromise<T> = T | Promise<T>;
 
-/** Encoded bytes as a store returns them, with the tier they came from. */
-export interface EncodedStoredEntry {
-  tier: CacheTier;
-  /** Read-only: a store may return the very Buffer it caches; never write into it. */
-  bytes: Buffer;
-  decoded?: undefined;
-}
-
-/**
- * An entry already decoded: one a memory tier keeps (parsed once, when stored), or a Redis read the
- * tiered store decoded once for L1 and the caller. It may be SHARED with a tier: the reader must
- * copy `value` (cloneJson) before handing it to anyone.
- */
-export interface DecodedStoredEntry {
-  tier: CacheTier;
-  decoded: DecodedEntry<unknown>;
-  bytes?: undefined;
+/** What a read returns: the entry (shared with the tier: read-only) and the tier it came from. */
+export interface StoreRead<T = unknown> {
+  readonly entry: CacheEntry<T>;
+  readonly tier: CacheTier;
 }
 
 export interface StoreStats {
@@ -36,35 +23,40 @@ export interface StoreHealth {
   connected: boolean;
   latencyMs?: number;
   status: RedisStatus;
+  /** Why the store is degraded while Redis answers (e.g. the L1 coherence path is broken). */
+  reason?: string;
 }
 
 export interface StoreDiagnostics {
   breaker?: { state: string; errors: number; timeouts: number; shortCircuited: number; opened: number };
-  invalidation?: { published: number; publishFailures: number; received: number; malformed: number; resyncs: number };
-  /** True while Redis is failing and memory alone serves. */
+  coherence?: { live: boolean; invalidations: number; flushes: number; resyncs: number; pingFailures: number; unavailable?: string };
+  /** True while Redis is failing and memory alone serves, or while L1 cannot hear invalidations. */
   degraded?: boolean;
 }
 
 /**
- * The seed's CacheInterface, for encoded bytes. A store is bound to one namespace: every key it is
- * given is relative (`user:1`), and it never reads or writes anything outside `${namespace}:`.
- * TTLs are milliseconds here; the service converts from the seconds users give.
+ * The storage contract. A store is bound to one namespace: every key it is given is relative
+ * (`user:1`), and it never reads or writes anything outside `${namespace}:`.
  *
- * Stores know nothing about Nest or requests: they move bytes. Memory tiers may be given the codec's
- * `decode` to keep entries parsed (a hit then costs a copy of the value instead of a parse).
+ * Entries go in and come out decoded (`CacheEntry`). A store that keeps bytes (Redis, or your own
+ * KV service) encodes them with `json`, the entry's envelope JSON the service already made, or with
+ * `RedisEntryCodec`; a store that keeps values in memory keeps a copy of `entry.value` (the caller
+ * may change its object afterwards). What `get` returns is shared with the store: read-only.
+ *
+ * Stores know nothing about Nest or requests. Failures: a store may throw; the service counts the
+ * error and answers as a miss (reads) or carries on (writes). A fail-open store absorbs them itself.
  */
 export interface CacheStore {
   readonly driver: CacheDriver;
-  get(key: string): Promise<StoredEntry | undefined>;
-  /**
-   * `bytes` is what Redis keeps (compressed above the threshold); `plain`, when given, is the same
-   * envelope uncompressed, which in-process tiers decode instead of `bytes` (no inflate).
-   */
-  set(key: string, bytes: Buffer, ttlMs: number, plain?: Buffer): Promise<void>;
-  /** True when an entry was removed. */
+  /** The live entry, or undefined. An entry past `staleUntil` is never returned. */
+  get(key: string): MaybePromise<StoreRead | undefined>;
+  /** Stores `entry` until `entry.staleUntil` (an entry already past it removes any previous value). */
+  set(key: string, entry: CacheEntry, json: string): Promise<void>;
+  /** True when something was removed. */
   delete(key: string): Promise<boolean>;
+  /** True exactly when `get` would answer an entry (a foreign value under the key is not one). */
   exists(key: string): Promise<boolean>;
-  /** Milliseconds left, or undefined when the key is missing. */
+  /** Milliseconds until the entry stops being fresh (`expiresAt`), or undefined when `get` would miss. */
   ttl(key: string): Promise<number | undefined>;
   /** Removes every key whose relative name matches the Redis-style glob; returns distinct keys removed. */
   deleteMatching(pattern: string): Promise<number>;
@@ -72,13 +64,22 @@ export interface CacheStore {
   clear(): Promise<number>;
   stats(): Promise<StoreStats>;
   health(): Promise<StoreHealth>;
-  /**
-   * Counters of the store's own machinery (circuit breaker, invalidation channel), read by the
-   * monitor: errors a fail-open store absorbs never reach the service, so they are counted here.
-   */
+  /** Counters of the store's own machinery (circuit breaker, coherence), read by the monitor. */
   diagnostics?(): StoreDiagnostics;
   /** Opens connections. Must never throw for an unreachable backend: the store starts degraded. */
   connect?(): Promise<void>;
   /** Releases what the store opened (never a client the user brought). */
   close?(): Promise<void>;
+}
+
+/** What stores report to the monitor (nothing below the service knows the monitor itself). */
+export interface StoreObserver {
+  /** An entry left a memory tier for lack of room or by expiry. */
+  eviction?(reason: 'lru' | 'expired' | 'bytes'): void;
+  /** Bytes under one of our keys that are not an intact entry: a miss, removed. */
+  corruptedEntry?(): void;
+  /** A sealed (encrypted) value that did not open: unknown key id or failed tag. */
+  decryptFailure?(): void;
+  /** An entry was compressed on its way to Redis. */
+  compression?(jsonBytes: number, storedBytes: number, durationMs: number): void;
 }

@@ -171,6 +171,14 @@ export class CircuitBreaker {
     return this.currentState === 'open' && this.now() < this.openUntil;
   }
 
+  /**
+   * The backend is known to be back (its client reconnected): let the next call probe it now rather
+   * than at the end of a cool-down that may have grown to `maxCooldownMs` during a long outage.
+   */
+  probeNow(): void {
+    if (this.currentState === 'open') this.openUntil = this.now();
+  }
+
   counters(): CircuitBreakerCounters {
     return { state: this.currentState, consecutiveFailures: this.consecutiveFailures, ...this.counts };
   }

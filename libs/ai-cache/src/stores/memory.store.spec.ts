@@ -1,8 +1,8 @@
-import { CacheEntryCodec } from '../codec/cache-entry.codec';
+import type { CacheEntry } from '../interfaces/cache-entry.interface';
 import { MemoryStore, type MemoryEvictionReason, type MemoryStoreOptions } from './memory.store';
 
-const bytes = (text: string): Buffer => Buffer.from(text, 'utf8');
-const ofSize = (length: number): Buffer => Buffer.alloc(length, 0x61);
+/** A string value of `length` UTF-8 bytes (its entry's size, see `put`). */
+const ofSize = (length: number): string => 'a'.repeat(length);
 
 describe('MemoryStore', () => {
   let clock: number;
@@ -22,8 +22,19 @@ describe('MemoryStore', () => {
     return store;
   }
 
-  const text = async (store: MemoryStore, key: string): Promise<string | undefined> =>
-    (await store.get(key))?.bytes?.toString('utf8');
+  /**
+   * `set()`'s arguments for an entry of `value` that lives `ttlMs` from now on the test clock: the
+   * entry (its size the value's UTF-8 length unless given, so byte bounds are easy to reason about)
+   * and its envelope JSON.
+   */
+  const put = (value: unknown, ttlMs: number, size?: number): [CacheEntry, string] => {
+    const json = JSON.stringify({ t: 1, v: value });
+    const until = clock + ttlMs;
+    const bytes = size ?? Buffer.byteLength(typeof value === 'string' ? value : JSON.stringify(value));
+    return [{ value, cachedAt: 1, expiresAt: until, staleUntil: until, compressed: false, size: bytes }, json];
+  };
+
+  const text = (store: MemoryStore, key: string): unknown => store.get(key)?.entry.value;
 
   beforeEach(() => {
     clock = 5_000;
@@ -39,18 +50,18 @@ describe('MemoryStore', () => {
   describe('reads and writes', () => {
     it('returns the bytes with the tier that answered, and undefined on a miss', async () => {
       const store = createStore();
-      await store.set('user:1', bytes('hello'), 1_000);
+      await store.set('user:1', ...put('hello', 1_000));
 
       const entry = await store.get('user:1');
 
-      expect(entry?.bytes?.toString('utf8')).toBe('hello');
+      expect(entry?.entry.value).toBe('hello');
       expect(entry?.tier).toBe('memory');
       expect(await store.get('user:2')).toBeUndefined();
     });
 
     it('reports the tier and driver it was built for', async () => {
       const store = createStore({ tier: 'redis', driver: 'redis' });
-      await store.set('k', bytes('v'), 1_000);
+      await store.set('k', ...put('v', 1_000));
 
       expect(store.driver).toBe('redis');
       expect((await store.get('k'))?.tier).toBe('redis');
@@ -58,8 +69,8 @@ describe('MemoryStore', () => {
 
     it('overwrites a key without reporting an eviction', async () => {
       const store = createStore();
-      await store.set('k', bytes('one'), 1_000);
-      await store.set('k', bytes('two'), 1_000);
+      await store.set('k', ...put('one', 1_000));
+      await store.set('k', ...put('two', 1_000));
 
       expect(await text(store, 'k')).toBe('two');
       expect(evictions).toEqual([]);
@@ -67,7 +78,7 @@ describe('MemoryStore', () => {
 
     it('answers exists() and delete() for live keys only', async () => {
       const store = createStore();
-      await store.set('k', bytes('v'), 1_000);
+      await store.set('k', ...put('v', 1_000));
 
       expect(await store.exists('k')).toBe(true);
       expect(await store.delete('k')).toBe(true);
@@ -79,15 +90,15 @@ describe('MemoryStore', () => {
     it('treats a TTL of 0, a negative TTL or NaN as already expired and removes the previous value', async () => {
       const store = createStore();
       for (const ttl of [0, -5, Number.NaN]) {
-        await store.set('k', bytes('old'), 1_000);
-        await store.set('k', bytes('new'), ttl);
+        await store.set('k', ...put('old', 1_000));
+        await store.set('k', ...put('new', ttl));
         expect(await store.get('k')).toBeUndefined();
       }
     });
 
     it('keeps an entry stored with an infinite TTL until it is evicted', async () => {
       const store = createStore();
-      await store.set('k', bytes('v'), Number.POSITIVE_INFINITY);
+      await store.set('k', ...put('v', Number.POSITIVE_INFINITY));
       clock += 1e12;
 
       expect(await text(store, 'k')).toBe('v');
@@ -95,113 +106,105 @@ describe('MemoryStore', () => {
     });
   });
 
-  describe('copies', () => {
-    it('returns the one stored Buffer on every get(), never the Buffer given to set()', async () => {
+  describe('copies and entries', () => {
+    it('answers synchronously with the one held entry on every get(), never the caller\'s object', async () => {
       const store = createStore();
-      const input = bytes('abc');
-      await store.set('k', input, 1_000);
+      const value = { summary: 'abc', points: ['a', { b: 1 }] };
+      await store.set('k', ...put(value, 1_000));
 
-      const first = await store.get('k');
-      const second = await store.get('k');
+      const first = store.get('k');
+      const second = store.get('k');
 
-      // Read-only by contract: no copy per hit (a 2 KB copy was ~10% of a hit).
-      expect(second!.bytes).toBe(first!.bytes);
-      expect(first!.bytes).not.toBe(input);
-      expect(first!.bytes!.toString()).toBe('abc');
+      expect(first).not.toBeInstanceOf(Promise);
+      // Read-only by contract: no copy per hit (the service copies before exposing it).
+      expect(second).toBe(first);
+      expect(first!.entry.value).toEqual(value);
+      expect(first!.entry.value).not.toBe(value);
     });
 
-    it('is not changed by mutating the Buffer given to set()', async () => {
+    it('is not changed by mutating the value given to set()', async () => {
       const store = createStore();
-      const input = bytes('abc');
-      await store.set('k', input, 1_000);
+      const value = { nested: { n: 1 }, list: [1, 2] };
+      await store.set('k', ...put(value, 1_000));
 
-      input.fill(0x7a);
+      value.nested.n = 2;
+      value.list.push(3);
 
-      expect(await text(store, 'k')).toBe('abc');
+      expect(text(store, 'k')).toEqual({ nested: { n: 1 }, list: [1, 2] });
     });
 
-    it('keeps its copy in its own memory, not in a slice of the shared Buffer pool', async () => {
+    it('keeps what a JSON round trip of the value gives: Dates as strings, undefined members dropped, -0 as 0', async () => {
       const store = createStore();
-      await store.set('k', bytes('abc'), 1_000);
+      const value = { at: new Date(0), gone: undefined, zero: -0, list: [undefined, 1] };
+      await store.set('k', ...put(value, 1_000));
+      await store.set('plain', ...put({ gone: undefined, list: [undefined] }, 1_000));
 
-      const stored = (await store.get('k'))!.bytes!;
+      expect(text(store, 'k')).toEqual({ at: '1970-01-01T00:00:00.000Z', zero: 0, list: [null, 1] });
+      expect(Object.is((text(store, 'k') as { zero: number }).zero, -0)).toBe(false);
+      expect(text(store, 'plain')).toStrictEqual({ list: [null] });
+    });
 
-      expect(stored.byteOffset).toBe(0);
-      expect(stored.buffer.byteLength).toBe(3);
+    it('hold() keeps the given entry itself, under the same lifetime rules as set()', async () => {
+      const store = createStore();
+      const [entry] = put({ a: 1 }, 100);
+      store.hold('k', entry);
+      expect(store.get('k')?.entry).toBe(entry);
+      clock += 101;
+      expect(store.get('k')).toBeUndefined();
+      store.hold('gone', put('v', 0)[0]);
+      expect(await store.exists('gone')).toBe(false);
+    });
+
+    it('reports the entry\'s own compressed flag: memory says how the authoritative tier stores it', async () => {
+      const store = createStore();
+      store.hold('k', { ...put('v', 1_000)[0], compressed: true });
+      expect(store.get('k')?.entry.compressed).toBe(true);
+    });
+
+    it('serves an entry past expiresAt until staleUntil (the stale window is the service\'s to judge)', async () => {
+      const store = createStore();
+      const [entry, json] = put('v', 100);
+      await store.set('k', { ...entry, staleUntil: entry.expiresAt + 1_000 }, json);
+      clock += 500;
+      expect(text(store, 'k')).toBe('v');
+      expect(await store.ttl('k')).toBe(0);
+      clock += 601;
+      expect(store.get('k')).toBeUndefined();
     });
   });
 
-  describe('decoded entries (with the codec\'s decode, as the library wires it)', () => {
-    const codec = new CacheEntryCodec({ compressionThreshold: 100, compressionLevel: 6 });
-    const value = { summary: 'x'.repeat(400), points: ['a', 'b'], usage: { total_tokens: 3 } };
-
-    it('keeps the entry decoded: every hit returns the same parsed entry, no bytes', async () => {
-      const store = createStore({ decode: (b) => codec.decode(b) });
-      const encoded = codec.encode(value, { operation: 'summarize', cachedAt: 1_000 }, { compress: false });
-      await store.set('k', encoded.bytes, 1_000);
-
-      const first = await store.get('k');
-      const second = await store.get('k');
-      expect(first?.bytes).toBeUndefined();
-      expect(first?.tier).toBe('memory');
-      expect(first?.decoded).toEqual({ value, cachedAt: 1_000, compressed: false, operation: 'summarize' });
-      expect(second?.decoded).toBe(first?.decoded);
+  describe('bounds of an L1 tier', () => {
+    it('does not keep an entry larger than maxEntryBytes, and removes the value it replaces', async () => {
+      const store = createStore({ maxEntryBytes: 50 });
+      await store.set('k', ...put(ofSize(50), 1_000));
+      expect(text(store, 'k')).toBe(ofSize(50));
+      await store.set('k', ...put(ofSize(51), 1_000));
+      expect(store.get('k')).toBeUndefined();
+      expect(evictions).toEqual([]);
     });
 
-    it('decodes the plain envelope when given one, and reports a compressed write as not compressed in memory', async () => {
-      const store = createStore({ decode: (b) => codec.decode(b) });
-      const encoded = codec.encode(value, { operation: 'summarize' });
-      expect(encoded.compressed).toBe(true);
-      await store.set('k', encoded.bytes, 1_000, encoded.plain);
-      await store.set('only-compressed', encoded.bytes, 1_000);
-
-      expect((await store.get('k'))?.decoded).toMatchObject({ value, compressed: false });
-      expect((await store.get('only-compressed'))?.decoded).toMatchObject({ value, compressed: false });
+    it('serves a copy for at most maxAgeMs, however long the entry itself lives', async () => {
+      const store = createStore({ maxAgeMs: 1_000 });
+      await store.set('k', ...put('v', 60_000));
+      clock += 999;
+      expect(text(store, 'k')).toBe('v');
+      clock += 2;
+      expect(store.get('k')).toBeUndefined();
+      expect(evictions).toEqual([['k', 'expired']]);
     });
 
-    it('counts the encoded bytes against maxBytes and in stats', async () => {
-      const encoded = codec.encode(value, {}, { compress: false });
-      const size = Buffer.byteLength('k1') + encoded.bytes.length;
-      const store = createStore({ decode: (b) => codec.decode(b), maxBytes: size * 2 });
-      await store.set('k1', encoded.bytes, 1_000);
-      expect((await store.stats()).memory.bytes).toBe(size);
-
-      store.setDecoded('k2', codec.decode(encoded.bytes)!, encoded.bytes.length, 1_000);
-      store.setDecoded('k3', codec.decode(encoded.bytes)!, encoded.bytes.length, 1_000);
-      expect((await store.stats()).memory).toMatchObject({ entries: 2, bytes: size * 2 });
-      expect(await store.exists('k1')).toBe(false);
-      expect(evictions).toEqual([['k1', 'bytes']]);
-    });
-
-    it('keeps bytes it cannot decode as bytes, for the reader to judge', async () => {
-      const store = createStore({ decode: (b) => codec.decode(b) });
-      await store.set('foreign', bytes('{"not":"ours"}'), 1_000);
-
-      const entry = await store.get('foreign');
-      expect(entry?.decoded).toBeUndefined();
-      expect(entry?.bytes?.toString()).toBe('{"not":"ours"}');
-    });
-
-    it('setDecoded follows set()\'s TTL rules', async () => {
-      const store = createStore({ decode: (b) => codec.decode(b) });
-      const decoded = codec.decode(codec.encode(value).bytes)!;
-      expect(decoded.compressed).toBe(true);
-      store.setDecoded('k', decoded, 10, 100);
-      expect((await store.get('k'))?.decoded).toMatchObject({ value, compressed: false });
-      expect(decoded.compressed).toBe(true); // the caller's entry is not changed
-      clock += 101;
-      expect(await store.get('k')).toBeUndefined();
-      store.setDecoded('gone', decoded, 10, 0);
-      expect(await store.exists('gone')).toBe(false);
+    it('refuses a non-positive maxAgeMs or maxEntryBytes', () => {
+      expect(() => createStore({ maxAgeMs: 0 })).toThrow(/maxAgeMs/);
+      expect(() => createStore({ maxEntryBytes: 0 })).toThrow(/maxEntryBytes/);
     });
   });
 
   describe('LRU order', () => {
     it('evicts the least recently used entry first', async () => {
       const store = createStore({ maxEntries: 2 });
-      await store.set('a', bytes('1'), 1_000);
-      await store.set('b', bytes('2'), 1_000);
-      await store.set('c', bytes('3'), 1_000);
+      await store.set('a', ...put('1', 1_000));
+      await store.set('b', ...put('2', 1_000));
+      await store.set('c', ...put('3', 1_000));
 
       expect(await store.exists('a')).toBe(false);
       expect(await store.exists('b')).toBe(true);
@@ -210,10 +213,10 @@ describe('MemoryStore', () => {
 
     it('protects an entry that was read from eviction', async () => {
       const store = createStore({ maxEntries: 2 });
-      await store.set('a', bytes('1'), 1_000);
-      await store.set('b', bytes('2'), 1_000);
+      await store.set('a', ...put('1', 1_000));
+      await store.set('b', ...put('2', 1_000));
       await store.get('a');
-      await store.set('c', bytes('3'), 1_000);
+      await store.set('c', ...put('3', 1_000));
 
       expect(await store.exists('a')).toBe(true);
       expect(await store.exists('b')).toBe(false);
@@ -222,20 +225,20 @@ describe('MemoryStore', () => {
 
     it('does not refresh recency on exists() or ttl()', async () => {
       const store = createStore({ maxEntries: 2 });
-      await store.set('a', bytes('1'), 1_000);
-      await store.set('b', bytes('2'), 1_000);
+      await store.set('a', ...put('1', 1_000));
+      await store.set('b', ...put('2', 1_000));
       await store.exists('a');
       await store.ttl('a');
-      await store.set('c', bytes('3'), 1_000);
+      await store.set('c', ...put('3', 1_000));
 
       expect(evictions).toEqual([['a', 'lru']]);
     });
 
     it('lists live keys, most recently used first', async () => {
       const store = createStore();
-      await store.set('a', bytes('1'), 1_000);
-      await store.set('b', bytes('2'), 1_000);
-      await store.set('short', bytes('3'), 10);
+      await store.set('a', ...put('1', 1_000));
+      await store.set('b', ...put('2', 1_000));
+      await store.set('short', ...put('3', 10));
       await store.get('a');
       clock += 11;
 
@@ -246,7 +249,7 @@ describe('MemoryStore', () => {
   describe('TTL', () => {
     it('answers until the TTL has passed and never after', async () => {
       const store = createStore();
-      await store.set('k', bytes('v'), 1_000);
+      await store.set('k', ...put('v', 1_000));
 
       clock += 999;
       expect(await text(store, 'k')).toBe('v');
@@ -258,7 +261,7 @@ describe('MemoryStore', () => {
     it('expires entries written when the injected clock reads 0', async () => {
       clock = 0;
       const store = createStore();
-      await store.set('k', bytes('v'), 100);
+      await store.set('k', ...put('v', 100));
       clock += 101;
 
       expect(await store.get('k')).toBeUndefined();
@@ -266,7 +269,7 @@ describe('MemoryStore', () => {
 
     it('does not extend the TTL on read', async () => {
       const store = createStore();
-      await store.set('k', bytes('v'), 1_000);
+      await store.set('k', ...put('v', 1_000));
       clock += 600;
       await store.get('k');
       clock += 600;
@@ -276,7 +279,7 @@ describe('MemoryStore', () => {
 
     it('reports the milliseconds left, decreasing with the clock', async () => {
       const store = createStore();
-      await store.set('k', bytes('v'), 1_000);
+      await store.set('k', ...put('v', 1_000));
 
       expect(await store.ttl('k')).toBe(1_000);
       clock += 400;
@@ -290,7 +293,7 @@ describe('MemoryStore', () => {
 
     it('drops an expired entry when exists(), ttl() or delete() touches it', async () => {
       const store = createStore();
-      for (const key of ['e', 't', 'd']) await store.set(key, bytes('v'), 100);
+      for (const key of ['e', 't', 'd']) await store.set(key, ...put('v', 100));
       clock += 101;
 
       expect(await store.exists('e')).toBe(false);
@@ -305,10 +308,10 @@ describe('MemoryStore', () => {
 
     it('reports an expired entry pushed out by a new one as expired, not lru', async () => {
       const store = createStore({ maxEntries: 2 });
-      await store.set('old', bytes('1'), 100);
-      await store.set('live', bytes('2'), 10_000);
+      await store.set('old', ...put('1', 100));
+      await store.set('live', ...put('2', 10_000));
       clock += 101;
-      await store.set('new', bytes('3'), 10_000);
+      await store.set('new', ...put('3', 10_000));
 
       expect(evictions).toEqual([['old', 'expired']]);
     });
@@ -317,9 +320,9 @@ describe('MemoryStore', () => {
   describe('expired entries nobody touches', () => {
     it('are removed by purgeExpired()', async () => {
       const store = createStore();
-      await store.set('a', bytes('1'), 100);
-      await store.set('b', bytes('2'), 100);
-      await store.set('c', bytes('3'), 10_000);
+      await store.set('a', ...put('1', 100));
+      await store.set('b', ...put('2', 100));
+      await store.set('c', ...put('3', 10_000));
       clock += 101;
 
       expect(store.purgeExpired()).toBe(2);
@@ -333,8 +336,8 @@ describe('MemoryStore', () => {
     it('are swept by the periodic timer', async () => {
       jest.useFakeTimers();
       const store = createStore({ purgeIntervalMs: 1_000 });
-      await store.set('a', bytes('1'), 100);
-      await store.set('b', bytes('2'), 5_000);
+      await store.set('a', ...put('1', 100));
+      await store.set('b', ...put('2', 5_000));
       clock += 101;
 
       jest.advanceTimersByTime(999);
@@ -346,8 +349,8 @@ describe('MemoryStore', () => {
 
     it('are not counted by stats()', async () => {
       const store = createStore();
-      await store.set('a', bytes('1'), 100);
-      await store.set('b', bytes('2'), 10_000);
+      await store.set('a', ...put('1', 100));
+      await store.set('b', ...put('2', 10_000));
       clock += 101;
 
       const stats = await store.stats();
@@ -360,18 +363,18 @@ describe('MemoryStore', () => {
   describe('byte bound', () => {
     it('counts the UTF-8 key length plus the value length', async () => {
       const store = createStore();
-      await store.set('é', ofSize(10), 1_000);
-      await store.set('ab', ofSize(5), 1_000);
+      await store.set('é', ...put(ofSize(10), 1_000));
+      await store.set('ab', ...put(ofSize(5), 1_000));
 
       expect((await store.stats()).memory.bytes).toBe(2 + 10 + 2 + 5);
     });
 
     it('evicts the least recently used entries until the new one fits', async () => {
       const store = createStore({ maxBytes: 100 });
-      await store.set('k1', ofSize(38), 1_000);
-      await store.set('k2', ofSize(38), 1_000);
+      await store.set('k1', ...put(ofSize(38), 1_000));
+      await store.set('k2', ...put(ofSize(38), 1_000));
       await store.get('k1');
-      await store.set('k3', ofSize(38), 1_000);
+      await store.set('k3', ...put(ofSize(38), 1_000));
 
       expect(evictions).toEqual([['k2', 'bytes']]);
       expect((await store.stats()).memory.bytes).toBe(80);
@@ -379,8 +382,8 @@ describe('MemoryStore', () => {
 
     it('evicts as many entries as one large write needs', async () => {
       const store = createStore({ maxBytes: 100 });
-      for (const key of ['k1', 'k2', 'k3']) await store.set(key, ofSize(20), 1_000);
-      await store.set('k4', ofSize(78), 1_000);
+      for (const key of ['k1', 'k2', 'k3']) await store.set(key, ...put(ofSize(20), 1_000));
+      await store.set('k4', ...put(ofSize(78), 1_000));
 
       expect(evictions).toEqual([
         ['k1', 'bytes'],
@@ -392,9 +395,9 @@ describe('MemoryStore', () => {
 
     it('reports a count eviction as lru and the ones after it as bytes', async () => {
       const store = createStore({ maxEntries: 2, maxBytes: 100 });
-      await store.set('k1', ofSize(18), 1_000);
-      await store.set('k2', ofSize(58), 1_000);
-      await store.set('k3', ofSize(58), 1_000);
+      await store.set('k1', ...put(ofSize(18), 1_000));
+      await store.set('k2', ...put(ofSize(58), 1_000));
+      await store.set('k3', ...put(ofSize(58), 1_000));
 
       expect(evictions).toEqual([
         ['k1', 'lru'],
@@ -404,9 +407,9 @@ describe('MemoryStore', () => {
 
     it('does not store an entry larger than maxBytes alone, and keeps the others', async () => {
       const store = createStore({ maxBytes: 50 });
-      await store.set('small', ofSize(10), 1_000);
+      await store.set('small', ...put(ofSize(10), 1_000));
 
-      await expect(store.set('big', ofSize(60), 1_000)).resolves.toBeUndefined();
+      await expect(store.set('big', ...put(ofSize(60), 1_000))).resolves.toBeUndefined();
 
       expect(await store.get('big')).toBeUndefined();
       expect(await store.exists('small')).toBe(true);
@@ -415,8 +418,8 @@ describe('MemoryStore', () => {
 
     it('removes the previous value when an oversize write replaces it', async () => {
       const store = createStore({ maxBytes: 50 });
-      await store.set('k', ofSize(10), 1_000);
-      await store.set('k', ofSize(60), 1_000);
+      await store.set('k', ...put(ofSize(10), 1_000));
+      await store.set('k', ...put(ofSize(60), 1_000));
 
       expect(await store.get('k')).toBeUndefined();
     });
@@ -427,7 +430,7 @@ describe('MemoryStore', () => {
 
     async function seeded(): Promise<MemoryStore> {
       const store = createStore({ maxEntries: 100 });
-      for (const key of keys) await store.set(key, bytes('v'), 1_000);
+      for (const key of keys) await store.set(key, ...put('v', 1_000));
       return store;
     }
 
@@ -449,7 +452,7 @@ describe('MemoryStore', () => {
 
     it('matches non-ASCII keys byte by byte, as Redis SCAN MATCH does', async () => {
       const store = createStore();
-      await store.set('café', bytes('v'), 1_000);
+      await store.set('café', ...put('v', 1_000));
 
       expect(await store.deleteMatching('caf?')).toBe(0);
       expect(await store.deleteMatching('caf??')).toBe(1);
@@ -457,8 +460,8 @@ describe('MemoryStore', () => {
 
     it('does not count expired entries', async () => {
       const store = createStore();
-      await store.set('qa:1', bytes('v'), 100);
-      await store.set('qa:2', bytes('v'), 10_000);
+      await store.set('qa:1', ...put('v', 100));
+      await store.set('qa:2', ...put('v', 10_000));
       clock += 101;
 
       expect(await store.deleteMatching('qa:*')).toBe(1);
@@ -468,9 +471,9 @@ describe('MemoryStore', () => {
   describe('deleteMany and clear', () => {
     it('deleteMany counts the live entries it removed', async () => {
       const store = createStore();
-      await store.set('a', bytes('1'), 1_000);
-      await store.set('b', bytes('2'), 100);
-      await store.set('c', bytes('3'), 1_000);
+      await store.set('a', ...put('1', 1_000));
+      await store.set('b', ...put('2', 100));
+      await store.set('c', ...put('3', 1_000));
       clock += 101;
 
       expect(store.deleteMany(['a', 'b', 'missing'])).toBe(1);
@@ -479,10 +482,10 @@ describe('MemoryStore', () => {
 
     it('clear removes everything and returns how many live entries there were', async () => {
       const store = createStore();
-      await store.set('a', bytes('1'), 1_000);
-      await store.set('b', bytes('2'), 1_000);
-      await store.set('c', bytes('3'), 1_000);
-      await store.set('gone', bytes('4'), 100);
+      await store.set('a', ...put('1', 1_000));
+      await store.set('b', ...put('2', 1_000));
+      await store.set('c', ...put('3', 1_000));
+      await store.set('gone', ...put('4', 100));
       clock += 101;
 
       expect(await store.clear()).toBe(3);
@@ -501,8 +504,8 @@ describe('MemoryStore', () => {
           seen.push([...store.keys()].length);
         },
       });
-      await store.set('a', bytes('1'), 1_000);
-      await store.set('b', bytes('2'), 1_000);
+      await store.set('a', ...put('1', 1_000));
+      await store.set('b', ...put('2', 1_000));
 
       expect(seen).toEqual([1]);
       expect(await text(store, 'b')).toBe('2');
@@ -516,9 +519,9 @@ describe('MemoryStore', () => {
           throw new Error('listener broke');
         },
       });
-      await store.set('a', bytes('1'), 1_000);
+      await store.set('a', ...put('1', 1_000));
 
-      await expect(store.set('b', bytes('2'), 1_000)).resolves.toBeUndefined();
+      await expect(store.set('b', ...put('2', 1_000))).resolves.toBeUndefined();
 
       expect(await text(store, 'b')).toBe('2');
       expect(warn).toHaveBeenCalledWith(expect.stringContaining('listener broke'), 'AICacheWarning');
@@ -528,7 +531,7 @@ describe('MemoryStore', () => {
   describe('stats, health and lifecycle', () => {
     it('reports the memory tier and a disabled redis', async () => {
       const store = createStore({ maxEntries: 7 });
-      await store.set('ab', ofSize(3), 1_000);
+      await store.set('ab', ...put(ofSize(3), 1_000));
 
       expect(await store.stats()).toEqual({
         redis: { status: 'disabled' },
@@ -558,7 +561,8 @@ describe('MemoryStore', () => {
     it('keeps working on the real clock', async () => {
       const store = new MemoryStore({ maxEntries: 10 });
       stores.push(store);
-      await store.set('k', bytes('v'), 60_000);
+      clock = Date.now(); // put() dates the entry on the test clock: set it to the real one
+      await store.set('k', ...put('v', 60_000));
 
       const left = await store.ttl('k');
 

@@ -8,6 +8,7 @@ import {
   waitUntil,
   scanAllKeys,
 } from '../../../../test/support/redis-harness';
+import { codecFor, entryFor } from '../../../../test/support/store-fixtures';
 import { CircuitOpenError } from './circuit-breaker';
 import { RedisStore, RedisStoreOptions } from './redis.store';
 
@@ -27,6 +28,7 @@ describe('RedisStore (real redis-server)', () => {
   const makeStore = (overrides: Partial<RedisStoreOptions> = {}) => {
     const store = new RedisStore({
       namespace: 'ai_cache',
+      codec: codecFor(),
       url: server.url,
       connectTimeoutMs: 2000,
       commandTimeoutMs: COMMAND_TIMEOUT_MS,
@@ -60,20 +62,32 @@ describe('RedisStore (real redis-server)', () => {
       await store.connect();
     });
 
-    it('stores bytes under `${namespace}:${key}` and returns them byte-identical, from tier redis', async () => {
-      // Deflated payloads are arbitrary bytes: zeros, 0xff, sequences that are not valid UTF-8.
-      const bytes = Buffer.concat([Buffer.from([0x00, 0xff, 0xc3, 0x28, 0x78, 0x9c]), randomBytes(4096)]);
-      await store.set('user:1', bytes, 60_000);
+    it('stores an entry under `${namespace}:${key}` as our envelope (binary when compressed) and reads it back, from tier redis', async () => {
+      const value = { summary: 'Ünïcödé and words. '.repeat(200), n: [1, 2, 3] };
+      const [entry, json] = entryFor(value, 60_000, { operation: 'summarize' });
+      await store.set('user:1', entry, json);
 
-      const entry = await store.get('user:1');
-      expect(entry?.tier).toBe('redis');
-      expect(entry?.bytes.equals(bytes)).toBe(true);
-      expect((await inspector.getBuffer('ai_cache:user:1'))?.equals(bytes)).toBe(true);
+      const read = await store.get('user:1');
+      expect(read).toEqual({ tier: 'redis', entry: { ...entry, compressed: true } });
+      const raw = (await inspector.getBuffer('ai_cache:user:1'))!;
+      expect(raw.subarray(0, 6)).toEqual(Buffer.from([0xa1, 0x41, 0x49, 0x43, 0x02, 0x01]));
+      expect(raw.length).toBeLessThan(entry.size / 4);
       expect(await inspector.exists('user:1')).toBe(0);
     });
 
+    it('reads with one GETRANGE capped at the largest entry it could have written, never the whole of a longer value', async () => {
+      const small = makeStore({ codec: codecFor({ maxEntryBytes: 1024 }) });
+      await small.connect();
+      await inspector.set('ai_cache:long', Buffer.alloc(5 * 1024 * 1024, 0x61));
+      const before = Number((await server.info('stats')).total_net_output_bytes);
+      expect(await small.get('long')).toBeUndefined();
+      const sent = Number((await server.info('stats')).total_net_output_bytes) - before;
+      expect(sent).toBeLessThan(64 * 1024); // not the 5 MB
+      expect(await inspector.exists('ai_cache:long')).toBe(0);
+    });
+
     it('sets the TTL in Redis (PX) and reports what is left', async () => {
-      await store.set('short', Buffer.from('x'), 30_000);
+      await store.set('short', ...entryFor('x', 30_000));
       const pttl = await inspector.pttl('ai_cache:short');
       expect(pttl).toBeGreaterThan(25_000);
       expect(pttl).toBeLessThanOrEqual(30_000);
@@ -84,29 +98,28 @@ describe('RedisStore (real redis-server)', () => {
     });
 
     it('rounds a fractional TTL up and treats a non-positive TTL as already expired', async () => {
-      await store.set('fraction', Buffer.from('x'), 1500.2);
+      await store.set('fraction', ...entryFor('x', 1500.2));
       expect(await inspector.pttl('ai_cache:fraction')).toBeGreaterThan(1400);
-      await store.set('fraction', Buffer.from('y'), 0);
+      await store.set('fraction', ...entryFor('y', 0));
       expect(await inspector.exists('ai_cache:fraction')).toBe(0);
     });
 
     it('lets Redis expire the entry', async () => {
-      await store.set('ephemeral', Buffer.from('x'), 50);
+      await store.set('ephemeral', ...entryFor('x', 50));
       expect(await waitUntil(async () => (await store.get('ephemeral')) === undefined, { attempts: 40, intervalMs: 25 })).toBe(true);
       expect(await store.exists('ephemeral')).toBe(false);
     });
 
-    it('getWithTtl returns the bytes with the milliseconds left in one round trip', async () => {
-      await store.set('both', Buffer.from('value'), 10_000);
-      const entry = await store.getWithTtl('both');
-      expect(entry?.bytes.toString()).toBe('value');
-      expect(entry?.ttlMs).toBeGreaterThan(9000);
-      expect(entry?.ttlMs).toBeLessThanOrEqual(10_000);
-      expect(await store.getWithTtl('nothing')).toBeUndefined();
+    it('a read carries the entry\'s absolute expiry from its header: no PTTL, no MULTI', async () => {
+      const [entry, json] = entryFor('value', 10_000, { staleMs: 5_000 });
+      await store.set('both', entry, json);
+      const read = await store.get('both');
+      expect(read?.entry).toMatchObject({ value: 'value', expiresAt: entry.expiresAt, staleUntil: entry.staleUntil });
+      expect(await store.get('nothing')).toBeUndefined();
     });
 
     it('exists / delete report what happened', async () => {
-      await store.set('k', Buffer.from('v'), 10_000);
+      await store.set('k', ...entryFor('v', 10_000));
       expect(await store.exists('k')).toBe(true);
       expect(await store.delete('k')).toBe(true);
       expect(await store.delete('k')).toBe(false);
@@ -118,8 +131,29 @@ describe('RedisStore (real redis-server)', () => {
       expect(await store.get('foreign')).toBeUndefined();
       expect(await inspector.exists('ai_cache:foreign')).toBe(0);
       await inspector.rpush('ai_cache:foreign2', 'x');
-      expect(await store.getWithTtl('foreign2')).toBeUndefined();
+      expect(await store.get('foreign2')).toBeUndefined();
       expect(store.breakerCounters().state).toBe('closed');
+    });
+
+    it('get, exists and ttl agree on foreign values: a hash, a plain string, a value without expiry', async () => {
+      let corrupted = 0;
+      const observed = makeStore({ observer: { corruptedEntry: () => corrupted++ } });
+      await observed.connect();
+      await inspector.hset('ai_cache:hash', 'field', 'value');
+      expect(await observed.exists('hash')).toBe(false);
+      expect(await observed.ttl('hash')).toBeUndefined();
+      await inspector.set('ai_cache:text', 'someone else wrote this');
+      expect(await observed.exists('text')).toBe(false);
+      expect(await observed.ttl('text')).toBeUndefined();
+      expect(await observed.get('text')).toBeUndefined();
+      expect(corrupted).toBe(1);
+      // Our envelope written without expiry by someone: it is ours, with no end.
+      const [entry, json] = entryFor('forever', 60_000);
+      const forever = { ...entry, expiresAt: Number.POSITIVE_INFINITY, staleUntil: Number.POSITIVE_INFINITY };
+      await observed.set('forever', forever, json);
+      expect(await inspector.pttl('ai_cache:forever')).toBe(-1);
+      expect(await observed.exists('forever')).toBe(true);
+      expect(await observed.ttl('forever')).toBe(Number.POSITIVE_INFINITY);
     });
 
     it('deleteMatching removes exactly the keys the glob selects, across many SCAN pages', async () => {
@@ -140,15 +174,15 @@ describe('RedisStore (real redis-server)', () => {
     });
 
     it('honours glob characters in the pattern', async () => {
-      await Promise.all(['op:a1', 'op:b1', 'op:c2', 'op:[x]'].map((key) => store.set(key, Buffer.from('x'), 60_000)));
+      await Promise.all(['op:a1', 'op:b1', 'op:c2', 'op:[x]'].map((key) => store.set(key, ...entryFor('x', 60_000))));
       expect(await store.deleteMatching('op:[ab]1')).toBe(2);
       expect(await store.deleteMatching('op:\\[x\\]')).toBe(1);
       expect(await store.exists('op:c2')).toBe(true);
     });
 
     it('clear() removes the namespace only, never other keys, and never flushes the database', async () => {
-      await store.set('a', Buffer.from('1'), 60_000);
-      await store.set('b:c', Buffer.from('2'), 60_000);
+      await store.set('a', ...entryFor('1', 60_000));
+      await store.set('b:c', ...entryFor('2', 60_000));
       await inspector.set('ai_cachex:not-ours', '1');
       await inspector.set('unrelated', '1');
       expect(await store.clear()).toBe(2);
@@ -159,7 +193,7 @@ describe('RedisStore (real redis-server)', () => {
       const cachedStore = makeStore({ keyCountCacheMs: 60_000 });
       const uncachedStore = makeStore({ keyCountCacheMs: 0 });
       await Promise.all([cachedStore.connect(), uncachedStore.connect()]);
-      await Promise.all(['1', '2', '3'].map((key) => store.set(key, Buffer.from('x'), 60_000)));
+      await Promise.all(['1', '2', '3'].map((key) => store.set(key, ...entryFor('x', 60_000))));
       await inspector.set('elsewhere:1', 'x');
 
       const stats = await cachedStore.stats();
@@ -167,7 +201,7 @@ describe('RedisStore (real redis-server)', () => {
       expect(stats.redis.keys).toBe(3);
       expect(stats.redis.memoryUsedBytes).toBeGreaterThan(0);
 
-      await store.set('4', Buffer.from('x'), 60_000);
+      await store.set('4', ...entryFor('x', 60_000));
       expect((await cachedStore.stats()).redis.keys).toBe(3); // reused, not rescanned
       expect((await uncachedStore.stats()).redis.keys).toBe(4);
       await cachedStore.deleteMatching('*');
@@ -188,15 +222,15 @@ describe('RedisStore (real redis-server)', () => {
     const literal = makeStore({ namespace: 'ns[ab]' });
     await Promise.all([tenantA.connect(), tenantB.connect(), literal.connect()]);
     for (const store of [tenantA, tenantB, literal]) {
-      await store.set('shared-key', Buffer.from(store.namespace), 60_000);
-      await store.set('other', Buffer.from(store.namespace), 60_000);
+      await store.set('shared-key', ...entryFor(store.namespace, 60_000));
+      await store.set('other', ...entryFor(store.namespace, 60_000));
     }
     await inspector.set('nsa:shared-key', 'x');
 
-    expect((await tenantA.get('shared-key'))?.bytes.toString()).toBe('tenant_a');
-    expect((await tenantB.get('shared-key'))?.bytes.toString()).toBe('tenant_b');
+    expect((await tenantA.get('shared-key'))?.entry.value).toBe('tenant_a');
+    expect((await tenantB.get('shared-key'))?.entry.value).toBe('tenant_b');
     expect(await tenantA.deleteMatching('*')).toBe(2);
-    expect((await tenantB.get('shared-key'))?.bytes.toString()).toBe('tenant_b');
+    expect((await tenantB.get('shared-key'))?.entry.value).toBe('tenant_b');
     expect(await literal.clear()).toBe(2);
     expect(await inspector.exists('nsa:shared-key')).toBe(1);
     expect(await tenantB.clear()).toBe(2);
@@ -207,7 +241,7 @@ describe('RedisStore (real redis-server)', () => {
     await inspector.call('ACL', 'SETUSER', 'cache-user', 'on', '>s3cret', '~*', '&*', '+@all');
     const store = makeStore({ url: `redis://cache-user:s3cret@127.0.0.1:${server.port}/3` });
     await store.connect();
-    await store.set('in-db-3', Buffer.from('x'), 60_000);
+    await store.set('in-db-3', ...entryFor('x', 60_000));
     expect(await inspector.exists('ai_cache:in-db-3')).toBe(0);
     const db3 = inspector.duplicate({ db: 3 });
     expect(await db3.exists('ai_cache:in-db-3')).toBe(1);
@@ -217,18 +251,18 @@ describe('RedisStore (real redis-server)', () => {
 
   it('uses a user-given client as is and leaves it open after close()', async () => {
     const userClient = new Redis(server.port, '127.0.0.1');
-    const store = new RedisStore({ namespace: 'byo', client: userClient, connectTimeoutMs: 2000, commandTimeoutMs: 200 });
+    const store = new RedisStore({ namespace: 'byo', codec: codecFor(), client: userClient, connectTimeoutMs: 2000, commandTimeoutMs: 200 });
     await store.connect();
-    await store.set('k', Buffer.from('v'), 10_000);
+    await store.set('k', ...entryFor('v', 10_000));
     await store.close();
 
     expect(userClient.status).toBe('ready');
-    expect(await userClient.get('byo:k')).toBe('v');
+    expect(await userClient.exists('byo:k')).toBe(1);
     await userClient.quit();
   });
 
   it('closes the client it created', async () => {
-    const store = new RedisStore({ namespace: 'own', url: server.url, connectTimeoutMs: 2000, commandTimeoutMs: 200 });
+    const store = new RedisStore({ namespace: 'own', codec: codecFor(), url: server.url, connectTimeoutMs: 2000, commandTimeoutMs: 200 });
     await store.connect();
     expect(store.client.status).toBe('ready');
     await store.close();
@@ -258,13 +292,13 @@ describe('RedisStore (real redis-server)', () => {
     const victim = await startRedis();
     const store = makeStore({ url: victim.url, breaker: { baseCooldownMs: 200, maxCooldownMs: 400 } });
     await store.connect();
-    await store.set('before', Buffer.from('x'), 60_000);
+    await store.set('before', ...entryFor('x', 60_000));
 
     await victim.kill9();
     // One call after another, as a request loop would make them: each settles (rejects) promptly.
     const outcomes: Array<'resolved' | 'rejected'> = [];
     for (let i = 0; i < 50; i++) {
-      const call = i % 2 ? store.get(`k${i}`) : store.set(`k${i}`, Buffer.from('v'), 1000);
+      const call = i % 2 ? store.get(`k${i}`) : store.set(`k${i}`, ...entryFor('v', 1000));
       outcomes.push(await call.then(() => 'resolved' as const, () => 'rejected' as const));
     }
     expect(outcomes).toEqual(Array(50).fill('rejected'));
@@ -278,8 +312,8 @@ describe('RedisStore (real redis-server)', () => {
     // Nobody reconnects it by hand: the retry strategy and the breaker's probe bring it back.
     expect(await waitUntil(async () => (await store.health()).connected, { attempts: 100, intervalMs: 50 })).toBe(true);
     expect(store.status).toBe('connected');
-    await store.set('after', Buffer.from('y'), 60_000);
-    expect((await store.get('after'))?.bytes.toString()).toBe('y');
+    await store.set('after', ...entryFor('y', 60_000));
+    expect((await store.get('after'))?.entry.value).toBe('y');
   });
 
   it('bounds every call by the command timeout when Redis hangs (SIGSTOP), then fails fast', async () => {
@@ -304,12 +338,12 @@ describe('RedisStore (real redis-server)', () => {
     const durable = await startRedis({ appendOnly: true });
     const store = makeStore({ url: durable.url });
     await store.connect();
-    const bytes = randomBytes(2048);
-    await store.set('persisted', bytes, 60_000);
+    const value = randomBytes(2048).toString('base64');
+    await store.set('persisted', ...entryFor(value, 60_000));
 
     await durable.restart();
     expect(await waitUntil(async () => (await store.health()).connected)).toBe(true);
-    expect((await store.get('persisted'))?.bytes.equals(bytes)).toBe(true);
+    expect((await store.get('persisted'))?.entry.value).toBe(value);
     expect(await store.ttl('persisted')).toBeGreaterThan(50_000);
   });
 
@@ -331,6 +365,7 @@ describe('RedisStore on a Redis Cluster (3 masters)', () => {
     cluster = await startCluster(3);
     store = new RedisStore({
       namespace: 'ai_cache',
+      codec: codecFor(),
       cluster: { nodes: [`127.0.0.1:${cluster.nodes[0].port}`, cluster.seeds[1]] },
       connectTimeoutMs: 5000,
       commandTimeoutMs: 500,
@@ -346,12 +381,12 @@ describe('RedisStore on a Redis Cluster (3 masters)', () => {
   it('reads and writes keys spread over every master, and scan-deletes on all of them', async () => {
     expect(store.status).toBe('connected');
     const keys = Array.from({ length: 300 }, (_, i) => `summarize:${i}`);
-    await Promise.all(keys.map((key) => store.set(key, Buffer.from(key), 60_000)));
-    await store.set('qa:1', Buffer.from('qa'), 60_000);
+    await Promise.all(keys.map((key) => store.set(key, ...entryFor(key, 60_000))));
+    await store.set('qa:1', ...entryFor('qa', 60_000));
 
     const perNode = await Promise.all(cluster.nodes.map(async (node) => Number((await node.cli('DBSIZE')).trim())));
     expect(perNode.every((count) => count > 0)).toBe(true); // the keys really are spread
-    expect((await store.getWithTtl('summarize:7'))?.bytes.toString()).toBe('summarize:7');
+    expect((await store.get('summarize:7'))?.entry.value).toBe('summarize:7');
     expect((await store.stats()).redis.keys).toBe(301);
 
     expect(await store.deleteMatching('summarize:*')).toBe(300);
@@ -363,9 +398,9 @@ describe('RedisStore on a Redis Cluster (3 masters)', () => {
 
   it('uses a user-given Cluster client and leaves it open', async () => {
     const userCluster = new Cluster(cluster.seeds);
-    const byo = new RedisStore({ namespace: 'byo', client: userCluster, connectTimeoutMs: 5000, commandTimeoutMs: 500 });
+    const byo = new RedisStore({ namespace: 'byo', codec: codecFor(), client: userCluster, connectTimeoutMs: 5000, commandTimeoutMs: 500 });
     await byo.connect();
-    await byo.set('x', Buffer.from('1'), 10_000);
+    await byo.set('x', ...entryFor('1', 10_000));
     expect(await byo.deleteMatching('*')).toBe(1);
     await byo.close();
     expect(userCluster.status).toBe('ready');

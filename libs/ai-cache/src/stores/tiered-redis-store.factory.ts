@@ -1,8 +1,9 @@
 import type { LoggerService } from '@nestjs/common';
-import { CacheEntryCodec } from '../codec/cache-entry.codec';
+import { RedisEntryCodec } from '../codec/redis-entry.codec';
 import type { ResolvedCacheOptions } from '../interfaces/resolved-cache-options.interface';
-import type { CacheMonitorService } from '../monitor/cache-monitor.service';
-import type { CacheStore } from './cache-store.interface';
+import type { CacheStore, StoreObserver } from './cache-store.interface';
+import type { StoreLogger } from './circuit-breaker';
+import { MemoryStore } from './memory.store';
 import { RedisStore } from './redis.store';
 import { TieredStore } from './tiered.store';
 
@@ -10,31 +11,38 @@ import { TieredStore } from './tiered.store';
  * The `redis` driver: L1 memory in front of Redis. Kept in its own file so that only apps on the
  * Redis driver load ioredis (cache-store.factory.ts imports this lazily).
  */
-export function createTieredRedisStore(options: ResolvedCacheOptions, monitor: CacheMonitorService, logger: LoggerService): CacheStore {
-  const storeLogger = {
+export function createTieredRedisStore(options: ResolvedCacheOptions, observer: StoreObserver, logger: LoggerService): CacheStore {
+  const storeLogger: StoreLogger = {
     log: (message: string) => logger.log(message),
     warn: (message: string) => logger.warn(message),
     debug: (message: string) => logger.debug?.(message),
   };
-  const codec = new CacheEntryCodec(options);
+  const codec = new RedisEntryCodec({
+    compressionThreshold: options.compressionThreshold,
+    compressionLevel: options.compressionLevel,
+    compressionAlgorithm: options.compressionAlgorithm,
+    maxEntryBytes: options.maxEntryBytes,
+    onOpenFailure: () => observer.decryptFailure?.(),
+  });
   const redis = new RedisStore({
     namespace: options.namespace,
+    codec,
     url: options.redis.url,
     cluster: options.redis.cluster,
     client: options.redis.client,
     connectTimeoutMs: options.redis.connectTimeoutMs,
     commandTimeoutMs: options.redis.commandTimeoutMs,
     logger: storeLogger,
+    observer,
   });
-  return new TieredStore({
-    redis,
-    memoryCacheSize: options.memoryCacheSize,
-    // While Redis is down, memory is the only tier: keep as many entries as the memory driver would.
-    degradedMemorySize: Math.max(options.memoryCacheSize, options.maxSize),
-    connectTimeoutMs: options.redis.connectTimeoutMs,
-    logger: storeLogger,
-    onEvict: () => monitor.recordEviction(),
-    // Memory tiers keep entries decoded: a memory hit pays neither zlib's per-call cost nor a parse.
-    decode: (bytes) => codec.decode(bytes),
-  });
+  const onEvict = (_key: string, reason: 'lru' | 'expired' | 'bytes') => observer.eviction?.(reason);
+  const memoryBounds = { maxBytes: options.memoryCacheMaxBytes, maxEntryBytes: options.maxEntryBytes, onEvict };
+  const l1 =
+    options.memoryCacheSize > 0
+      ? new MemoryStore({ maxEntries: options.memoryCacheSize, maxAgeMs: options.memoryCacheMaxAge * 1000, ...memoryBounds })
+      : undefined;
+  // While Redis is down, memory is the only tier: room for as many entries as the memory driver would keep.
+  const outageSize = Math.max(options.memoryCacheSize, options.maxSize) - options.memoryCacheSize;
+  const outage = outageSize > 0 ? new MemoryStore({ maxEntries: outageSize, ...memoryBounds }) : undefined;
+  return new TieredStore({ redis, l1, outage, connectTimeoutMs: options.redis.connectTimeoutMs, logger: storeLogger });
 }

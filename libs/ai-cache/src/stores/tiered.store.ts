@@ -1,114 +1,72 @@
-import { DEFAULT_MAX_SIZE } from '../cache.constants';
-import type { DecodedEntry } from '../codec/cache-entry.codec';
+import type { CacheEntry } from '../interfaces/cache-entry.interface';
 import type { CacheDriver } from '../interfaces/cache-stats.interface';
 import { compileGlob } from '../utils/glob';
-import type { CacheStore, StoreDiagnostics, StoreHealth, StoreStats, StoredEntry } from './cache-store.interface';
-import type { CircuitBreakerCounters, StoreLogger } from './circuit-breaker';
-import { L1InvalidationChannel, type L1Invalidation, type L1InvalidationCounters } from './l1-invalidation.channel';
-import { MemoryStore, type MemoryEvictionReason } from './memory.store';
+import type { CacheStore, StoreDiagnostics, StoreHealth, StoreRead, StoreStats } from './cache-store.interface';
+import type { StoreLogger } from './circuit-breaker';
+import { TrackingCoherence } from './coherence/tracking.coherence';
+import { MemoryStore } from './memory.store';
+import { PendingFills } from './pending-fills';
 import type { RedisStore } from './redis.store';
 
 export interface TieredStoreOptions {
   /** The L2 tier. The tiered store closes it on close() (the RedisStore itself never closes a user's client). */
   redis: RedisStore;
-  /** Entries of the L1 memory tier in front of Redis; 0 turns L1 off. */
-  memoryCacheSize: number;
-  /**
-   * Entries kept in memory in total while Redis is unreachable. Default: the larger of
-   * `memoryCacheSize` and the memory driver's default size (1000).
-   */
-  degradedMemorySize?: number;
-  /** Keep the L1 of every instance on this Redis coherent through pub/sub. Default true. */
-  coherence?: boolean;
-  /** Milliseconds connect() waits for the invalidation subscription. Default 2000. */
-  connectTimeoutMs?: number;
+  /** The L1 memory tier in front of Redis (its bounds and `maxAgeMs`), or none. */
+  l1?: MemoryStore;
+  /** Extra room for writes made while Redis is unreachable, or none. */
+  outage?: MemoryStore;
+  /** Milliseconds connect() waits for Redis and for the coherence path. */
+  connectTimeoutMs: number;
+  /** Coherence health pings (defaults: every 1000 ms, 1000 ms deadline). */
+  coherence?: { pingIntervalMs?: number; pingTimeoutMs?: number };
   logger?: StoreLogger;
-  /** Called when an entry leaves a memory tier for lack of room or by expiry (for the monitor). */
-  onEvict?: (key: string, reason: MemoryEvictionReason) => void;
-  /** Identifies this instance on the invalidation channel. Default: a random UUID. */
-  instanceId?: string;
-  /**
-   * The codec's `decode`: the memory tiers keep entries decoded, so an L1 hit costs neither an
-   * inflate nor a parse (see MemoryStore), and a Redis hit that fills L1 is decoded once, not twice.
-   * Without it, memory tiers keep the bytes as Redis has them.
-   */
-  decode?: (bytes: Buffer) => DecodedEntry<unknown> | undefined;
-}
-
-/** A read in flight from Redis: it must not copy its answer into L1 if the key changed meanwhile. */
-interface PendingFill {
-  stale: boolean;
 }
 
 /**
- * Subtracted from every L1 lifetime: MemoryStore reads its clock a moment after ours, and Redis counts
- * whole milliseconds. With it, an L1 copy always expires before the Redis entry it came from.
- */
-const CLOCK_MARGIN_MS = 1;
-
-/**
- * `driver: 'redis'`: L1 (a small MemoryStore) in front of L2 (RedisStore).
+ * `driver: 'redis'`: L1 (a small MemoryStore of decoded entries) in front of L2 (RedisStore).
  *
- * - Reads: L1 first (tier `memory`); else Redis (tier `redis`), fetching the entry and its PTTL in one
- *   round trip and copying it into L1 for no longer than Redis keeps it, so an L1 copy never outlives
- *   the Redis entry.
- * - Writes go to Redis, then to L1 with the same bytes and at most the same lifetime.
+ * - Reads: L1 first, synchronously (tier `memory`); else one Redis read (tier `redis`), whose entry
+ *   is kept in L1 until its own expiry (read from its header) or L1's max age, whichever comes first.
+ * - Writes: Redis first, then L1 holds the entry as Redis stores it (`compressed` included).
+ * - Coherence: Redis reports every change to our keys made by anyone else (TrackingCoherence), and L1
+ *   drops them; while that path is down L1 copies still live at most `memoryCacheMaxAge`, and L1 is
+ *   cleared once when it comes back (changes may have been missed meanwhile).
  * - Fail-open: when Redis is down, slow or its breaker is open, every call is answered from memory
- *   (within the breaker's short timeout, then immediately): nothing throws or hangs.
- * - Invalidation (delete, deleteMatching, clear) covers both tiers and every other instance's L1;
- *   counts are of distinct keys.
- *
- * Degraded mode uses a larger memory bound than L1 (`degradedMemorySize`, 1000 entries by default,
- * the memory driver's own default): an L1 sized for a hot set of ~100 would drop most writes made
- * during an outage, i.e. the cache would mostly stop caching exactly when Redis is not there to take
- * the load. The extra room lives in a separate "outage" MemoryStore that is only written while Redis
- * fails, and both memory tiers are cleared as soon as Redis answers again: what they hold may have
- * been invalidated by other instances meanwhile (we could not hear it), and outage writes never
- * reached Redis, so serving them afterwards could contradict what the other instances see.
+ *   (after one short timeout at most, then immediately), and writes land in memory at once while
+ *   Redis gets them in the background. The outage tier gives writes made then more room than L1.
+ * - Invalidation (delete, deleteMatching, clear) covers both tiers; counts are of distinct keys.
  */
 export class TieredStore implements CacheStore {
   readonly driver: CacheDriver = 'redis';
-  readonly memoryCacheSize: number;
-  readonly degradedMemorySize: number;
 
   private readonly redis: RedisStore;
   private readonly l1?: MemoryStore;
-  /** Extra room for writes made while Redis is unreachable; absent when L1 alone is big enough. */
   private readonly outage?: MemoryStore;
-  private readonly channel?: L1InvalidationChannel;
-  private readonly logger?: StoreLogger;
+  private readonly coherence?: TrackingCoherence;
+  private readonly fills = new PendingFills();
   private readonly connectTimeoutMs: number;
-  private readonly fillsInFlight = new Map<string, Set<PendingFill>>();
+  private readonly logger?: StoreLogger;
   private redisFailing = false;
 
-  private readonly decode: TieredStoreOptions['decode'];
-
   constructor(options: TieredStoreOptions) {
-    this.decode = options.decode;
-    const { redis, memoryCacheSize } = options;
-    if (!Number.isSafeInteger(memoryCacheSize) || memoryCacheSize < 0) {
-      throw new RangeError(`TieredStore: memoryCacheSize must be an integer >= 0, got ${String(memoryCacheSize)}`);
-    }
-    this.redis = redis;
-    this.memoryCacheSize = memoryCacheSize;
-    this.degradedMemorySize = Math.max(memoryCacheSize, options.degradedMemorySize ?? DEFAULT_MAX_SIZE);
+    this.redis = options.redis;
+    this.l1 = options.l1;
+    this.outage = options.outage;
+    this.connectTimeoutMs = options.connectTimeoutMs;
     this.logger = options.logger;
-    this.connectTimeoutMs = options.connectTimeoutMs ?? 2000;
-
-    const outageSize = this.degradedMemorySize - memoryCacheSize;
-    const memoryOptions = { onEvict: options.onEvict, decode: options.decode };
-    if (memoryCacheSize > 0) this.l1 = new MemoryStore({ maxEntries: memoryCacheSize, ...memoryOptions });
-    if (outageSize > 0) this.outage = new MemoryStore({ maxEntries: outageSize, ...memoryOptions });
-
-    if (options.coherence !== false) {
-      this.channel = new L1InvalidationChannel({
-        namespace: redis.namespace,
-        instanceId: options.instanceId,
+    // Without L1 nothing could go stale in memory while Redis answers: no coherence connection at all.
+    if (this.l1) {
+      const redis = this.redis;
+      this.coherence = new TrackingCoherence({
+        prefix: redis.prefix,
+        client: redis.client,
+        createSubscriber: (data) => redis.subscriberFor(data),
+        onKeys: (redisKeys) => this.forget(redisKeys.map((redisKey) => redisKey.slice(redis.prefix.length))),
+        onFlush: () => this.clearMemory(),
+        onLive: () => this.clearMemory(),
+        pingIntervalMs: options.coherence?.pingIntervalMs ?? 1000,
+        pingTimeoutMs: options.coherence?.pingTimeoutMs ?? 1000,
         logger: options.logger,
-        createSubscriber: () => redis.duplicateClient(),
-        publish: (channel, message) => redis.publish(channel, message),
-        onInvalidate: (invalidation) => this.applyInvalidation(invalidation),
-        onResync: () => this.clearMemoryTiers(),
       });
     }
   }
@@ -118,112 +76,57 @@ export class TieredStore implements CacheStore {
     return this.redisFailing;
   }
 
-  breakerCounters(): CircuitBreakerCounters {
-    return this.redis.breakerCounters();
-  }
-
-  invalidationCounters(): L1InvalidationCounters | undefined {
-    return this.channel?.counters();
-  }
-
   diagnostics(): StoreDiagnostics {
-    const { consecutiveFailures: _current, ...breaker } = this.breakerCounters();
-    return { breaker, invalidation: this.invalidationCounters(), degraded: this.degraded };
+    const { consecutiveFailures: _current, ...breaker } = this.redis.breakerCounters();
+    const coherence = this.coherence?.counters();
+    return { breaker, coherence, degraded: this.redisFailing || (coherence !== undefined && !coherence.live) };
   }
 
-  /** Connects Redis and the invalidation subscription, each bounded by its timeout; never rejects. */
+  /** Connects Redis and the coherence path, each bounded by the connect timeout; never rejects. */
   async connect(): Promise<void> {
-    await Promise.all([this.redis.connect(), this.channel?.start(this.connectTimeoutMs)]);
+    await Promise.all([this.redis.connect(), this.coherence?.start(this.connectTimeoutMs)]);
   }
 
-  async get(key: string): Promise<StoredEntry | undefined> {
-    if (!this.l1) return this.getFromRedisOnly(key);
-    if (this.isL1Trusted()) {
-      const hit = await this.l1.get(key);
-      if (hit) return hit;
+  get(key: string): StoreRead | undefined | Promise<StoreRead | undefined> {
+    const hit = this.l1?.get(key);
+    return hit ?? this.readThrough(key);
+  }
+
+  async set(key: string, entry: CacheEntry, json: string): Promise<void> {
+    this.fills.spoil(key);
+    const { bytes, stored } = this.redis.encode(key, entry, json);
+    if (this.redisFailing) {
+      // Redis was failing a moment ago: answer from memory now, and let Redis catch up in the background.
+      this.keepInMemory(key, stored, json);
+      this.redis.write(key, bytes, stored.staleUntil).then(() => this.answered(), (error: unknown) => this.failed(error));
+      return;
     }
-    const fill = this.beginFill(key);
-    const startedAt = performance.now();
     try {
-      const remote = await this.redis.getWithTtl(key);
-      this.onRedisAnswered();
-      if (!remote) return undefined;
-      // Decoded once, for L1 and for the caller (who copies the value: L1 shares this entry). Bytes
-      // that do not decode go up as they are, for the service to count as corrupted and remove.
-      const decoded = this.decode?.(remote.bytes);
-      // A key without expiry is not one we wrote; L1 could not know when to drop it, so it is not copied.
-      if (this.l1 && !fill.stale && remote.ttlMs !== undefined) {
-        const ttlMs = remainingMs(remote.ttlMs, startedAt);
-        if (decoded) this.l1.setDecoded(key, decoded, remote.bytes.length, ttlMs);
-        else await this.l1.set(key, remote.bytes, ttlMs);
-      }
-      return decoded ? { decoded, tier: 'redis' } : { bytes: remote.bytes, tier: 'redis' };
+      await this.redis.write(key, bytes, stored.staleUntil);
+      this.answered();
+      this.l1?.keep(key, stored, json);
     } catch (error) {
-      this.onRedisFailed(error);
-      return (await this.l1?.get(key)) ?? (await this.outage?.get(key));
-    } finally {
-      this.endFill(key, fill);
-    }
-  }
-
-  /**
-   * Without L1 nothing is copied into memory, so the TTL (and the MULTI/EXEC that fetches it with the
-   * value) and the fill bookkeeping are not needed: one GET (measured: 4 commands per hit cost ~2x the
-   * throughput at 64 in flight).
-   */
-  private getFromRedisOnly(key: string): Promise<StoredEntry | undefined> {
-    // redisOr() spelled out as one promise chain: this is every L2 hit when L1 is off.
-    return this.redis.get(key).then(
-      (answer) => {
-        this.onRedisAnswered();
-        return answer;
-      },
-      (error: unknown) => {
-        this.onRedisFailed(error);
-        return this.outage?.get(key);
-      },
-    );
-  }
-
-  async set(key: string, bytes: Buffer, ttlMs: number, plain?: Buffer): Promise<void> {
-    this.spoilFills((pending) => pending === key);
-    const startedAt = performance.now();
-    try {
-      await Promise.all([this.redis.set(key, bytes, ttlMs), this.channel?.publish({ kind: 'keys', keys: [key] })]);
-      this.onRedisAnswered();
-      await this.l1?.set(key, bytes, remainingMs(ttlMs, startedAt), plain);
-    } catch (error) {
-      this.onRedisFailed(error);
-      const target = this.outage ?? this.l1;
-      // L1 must not keep answering with the value this write replaces.
-      if (target !== this.l1) await this.l1?.delete(key);
-      await target?.set(key, bytes, ttlMs, plain);
+      this.failed(error);
+      this.keepInMemory(key, stored, json);
     }
   }
 
   async delete(key: string): Promise<boolean> {
-    this.spoilFills((pending) => pending === key);
+    this.fills.spoil(key);
     let removed = this.deleteFromMemory([key]) > 0;
     try {
-      const [removedFromRedis] = await Promise.all([
-        this.redis.delete(key),
-        this.channel?.publish({ kind: 'keys', keys: [key] }),
-      ]);
-      this.onRedisAnswered();
-      removed ||= removedFromRedis;
+      removed = (await this.redis.delete(key)) || removed;
+      this.answered();
     } catch (error) {
-      this.onRedisFailed(error);
+      this.failed(error);
     }
     // Again after Redis answered: a read that was in flight may have copied the old value meanwhile.
     return this.deleteFromMemory([key]) > 0 || removed;
   }
 
   async exists(key: string): Promise<boolean> {
-    if (this.l1 && this.isL1Trusted() && (await this.l1.exists(key))) return true;
-    return this.redisOr(
-      () => this.redis.exists(key),
-      async () => (await this.l1?.exists(key)) || (await this.outage?.exists(key)) || false,
-    );
+    if (this.l1?.get(key)) return true;
+    return this.redisOr(() => this.redis.exists(key), async () => (await this.outage?.exists(key)) ?? false);
   }
 
   /** Redis is the authority on what is left; memory answers only while Redis cannot. */
@@ -234,60 +137,101 @@ export class TieredStore implements CacheStore {
     );
   }
 
-  async deleteMatching(pattern: string): Promise<number> {
-    return this.invalidate(pattern, { kind: 'patterns', patterns: [pattern] });
+  deleteMatching(pattern: string): Promise<number> {
+    return this.invalidate(pattern);
   }
 
-  async clear(): Promise<number> {
-    return this.invalidate('*', { kind: 'all' });
+  clear(): Promise<number> {
+    return this.invalidate('*');
   }
 
   async stats(): Promise<StoreStats> {
-    const [remote, l1, outage] = await Promise.all([this.redis.stats(), this.l1?.stats(), this.outage?.stats()]);
+    const remote = await this.redis.stats();
+    const l1 = this.l1?.memoryStats();
+    const outage = this.outage?.memoryStats();
     return {
       redis: remote.redis,
       memory: {
-        entries: (l1?.memory.entries ?? 0) + (outage?.memory.entries ?? 0),
-        // The bound in force: L1's, or the larger degraded bound while outage entries are kept.
-        maxEntries: (outage?.memory.entries ?? 0) > 0 || this.redisFailing ? this.degradedMemorySize : this.memoryCacheSize,
-        bytes: (l1?.memory.bytes ?? 0) + (outage?.memory.bytes ?? 0),
+        entries: (l1?.entries ?? 0) + (outage?.entries ?? 0),
+        // The bound in force: L1's, or L1's plus the outage tier's while Redis fails or outage entries are kept.
+        maxEntries: (l1?.maxEntries ?? 0) + ((outage?.entries ?? 0) > 0 || this.redisFailing ? (outage?.maxEntries ?? 0) : 0),
+        bytes: (l1?.bytes ?? 0) + (outage?.bytes ?? 0),
       },
     };
   }
 
+  /** Redis's PING, and degraded while L1 cannot hear every change (its copies then live at most memoryCacheMaxAge). */
   async health(): Promise<StoreHealth> {
-    return this.redis.health();
+    const health = await this.redis.health();
+    if (health.connected) this.answered();
+    if (!health.connected || !this.coherence || this.coherence.live) return health;
+    const { unavailable } = this.coherence.counters();
+    return { ...health, status: 'degraded', reason: unavailable ? `L1 coherence unavailable: ${unavailable}` : 'L1 coherence path down' };
   }
 
-  /** Closes the subscriber, Redis (only what it created) and the memory tiers' timers. */
+  /** Closes the coherence connections, Redis (only what it created) and the memory tiers' timers. */
   async close(): Promise<void> {
-    await this.channel?.close();
+    await this.coherence?.close();
     await this.redis.close();
     await Promise.all([this.l1?.close(), this.outage?.close()]);
   }
 
+  private readThrough(key: string): Promise<StoreRead | undefined> {
+    const l1 = this.l1;
+    if (!l1) {
+      // One promise chain, no fill bookkeeping: this is every L2 hit when L1 is off.
+      return this.redis.get(key).then(
+        (read) => {
+          this.answered();
+          return read;
+        },
+        (error: unknown) => {
+          this.failed(error);
+          return this.outage?.get(key);
+        },
+      );
+    }
+    const fill = this.fills.begin(key);
+    return this.redis.get(key).then(
+      (read) => {
+        this.fills.end(key, fill);
+        this.answered();
+        if (read && !fill.stale) l1.hold(key, read.entry);
+        return read;
+      },
+      (error: unknown) => {
+        this.fills.end(key, fill);
+        this.failed(error);
+        return this.outage?.get(key);
+      },
+    );
+  }
+
+  /** While Redis fails: the outage tier (or L1 when there is none) keeps the write; L1 must not keep the value it replaces. */
+  private keepInMemory(key: string, entry: CacheEntry, json: string): void {
+    const target = this.outage ?? this.l1;
+    if (target !== this.l1) void this.l1?.delete(key);
+    target?.keep(key, entry, json);
+  }
+
   /**
    * Both tiers, counting distinct keys: a key found in memory and in Redis counts once. The memory
-   * keys are listed first (a few hundred at most) and ticked off as the Redis SCAN meets them, so no
-   * list of every Redis key is ever held.
+   * keys are listed first (bounded by the tiers' sizes) and ticked off as the Redis SCAN meets them,
+   * so no list of every Redis key is ever held.
    */
-  private async invalidate(pattern: string, message: L1Invalidation): Promise<number> {
+  private async invalidate(pattern: string): Promise<number> {
     const matches = compileGlob(pattern);
-    this.spoilFills(matches);
+    this.fills.spoilMatching(matches);
     const inMemory = new Set([...this.memoryKeys()].filter(matches));
     const alsoInRedis = new Set<string>();
     let removedFromRedis = 0;
     try {
-      const [removed] = await Promise.all([
-        this.redis.deleteMatching(pattern, (scanned) => {
-          for (const key of scanned) if (inMemory.has(key)) alsoInRedis.add(key);
-        }),
-        this.channel?.publish(message),
-      ]);
-      removedFromRedis = removed;
-      this.onRedisAnswered();
+      removedFromRedis = await this.redis.deleteMatching(pattern, (scanned) => {
+        for (const key of scanned) if (inMemory.has(key)) alsoInRedis.add(key);
+      });
+      this.answered();
     } catch (error) {
-      this.onRedisFailed(error);
+      this.failed(error);
     }
     let removedOnlyFromMemory = 0;
     for (const key of inMemory) {
@@ -298,57 +242,45 @@ export class TieredStore implements CacheStore {
     return removedFromRedis + removedOnlyFromMemory;
   }
 
-  private applyInvalidation(invalidation: L1Invalidation): void {
-    if (invalidation.kind === 'all') {
-      this.clearMemoryTiers();
-    } else if (invalidation.kind === 'keys') {
-      const keys = new Set(invalidation.keys);
-      this.spoilFills((key) => keys.has(key));
-      this.deleteFromMemory(keys);
-    } else {
-      for (const pattern of invalidation.patterns) {
-        const matches = compileGlob(pattern);
-        this.spoilFills(matches);
-        this.deleteFromMemory([...this.memoryKeys()].filter(matches));
-      }
-    }
-  }
-
-  /** L1 is only as good as the invalidations it hears: without a live subscription, Redis decides. */
-  private isL1Trusted(): boolean {
-    return this.channel === undefined || this.channel.isLive;
+  /** Someone else changed these keys in Redis. */
+  private forget(keys: string[]): void {
+    for (const key of keys) this.fills.spoil(key);
+    this.deleteFromMemory(keys);
   }
 
   /** Redis's answer, noting that it answered; or, when it cannot, what memory says. */
   private async redisOr<R>(ask: () => Promise<R>, fromMemory: () => Promise<R>): Promise<R> {
     try {
       const answer = await ask();
-      this.onRedisAnswered();
+      this.answered();
       return answer;
     } catch (error) {
-      this.onRedisFailed(error);
+      this.failed(error);
       return fromMemory();
     }
   }
 
-  private onRedisAnswered(): void {
+  private answered(): void {
     if (!this.redisFailing) return;
     this.redisFailing = false;
-    this.clearMemoryTiers();
-    // Debug only: the circuit breaker logs the outage and the recovery once each.
-    this.logger?.debug?.('Redis answering again: memory tiers cleared (they may hold entries invalidated meanwhile)');
+    // Writes made during the outage never reached Redis: serving them now could contradict what the
+    // other instances see. L1 is resynced when the coherence path is back (one clear, not two).
+    void this.outage?.clear();
+    if (!this.coherence) void this.l1?.clear();
+    this.logger?.debug?.('Redis answering again: outage entries dropped');
   }
 
-  private onRedisFailed(error: unknown): void {
+  private failed(error: unknown): void {
     if (this.redisFailing) return;
     this.redisFailing = true;
     const reason = error instanceof Error ? error.message : String(error);
     this.logger?.debug?.(`Redis call failed (${reason}): serving from memory until Redis answers again`);
   }
 
-  private clearMemoryTiers(): void {
-    this.spoilFills(() => true);
-    this.deleteFromMemory([...this.memoryKeys()]);
+  private clearMemory(): void {
+    this.fills.spoilMatching(() => true);
+    void this.l1?.clear();
+    void this.outage?.clear();
   }
 
   private *memoryKeys(): Iterable<string> {
@@ -366,35 +298,4 @@ export class TieredStore implements CacheStore {
     }
     return removed;
   }
-
-  private beginFill(key: string): PendingFill {
-    const fill: PendingFill = { stale: false };
-    let pending = this.fillsInFlight.get(key);
-    if (!pending) this.fillsInFlight.set(key, (pending = new Set()));
-    pending.add(fill);
-    return fill;
-  }
-
-  private endFill(key: string, fill: PendingFill): void {
-    const pending = this.fillsInFlight.get(key);
-    pending?.delete(fill);
-    if (pending?.size === 0) this.fillsInFlight.delete(key);
-  }
-
-  /**
-   * Marks reads in flight for matching keys so that they do not copy what they read into L1: the
-   * answer may predate the write or invalidation happening now, and would otherwise sit in L1
-   * after the eviction that was meant to remove it.
-   */
-  private spoilFills(matches: (key: string) => boolean): void {
-    for (const [key, pending] of this.fillsInFlight) {
-      if (matches(key)) for (const fill of pending) fill.stale = true;
-    }
-  }
-}
-
-/** What is left of a lifetime that started counting at `startedAt` (ours), minus the clock margin. */
-function remainingMs(ttlMs: number, startedAt: number): number {
-  if (ttlMs === Number.POSITIVE_INFINITY) return ttlMs;
-  return ttlMs - (performance.now() - startedAt) - CLOCK_MARGIN_MS;
 }
