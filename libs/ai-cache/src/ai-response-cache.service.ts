@@ -3,6 +3,7 @@ import { CACHE_STORE, RESOLVED_CACHE_OPTIONS } from './cache.constants';
 import { resolveTtl } from './cache-options.resolver';
 import { envelopeJson } from './codec/entry-envelope';
 import { cloneJson } from './codec/json-clone';
+import { jsonBytesAtLeast } from './codec/json-size';
 import type { CacheEntry } from './interfaces/cache-entry.interface';
 import type {
   AIRequest,
@@ -345,6 +346,12 @@ export class AIResponseCacheService {
   ): Promise<boolean> {
     if (value === undefined) throw new TypeError('Cannot cache undefined: it has no JSON representation (use null)');
     assertJsonCompatible(value, 'value');
+    // Refused before it is serialized (let alone compressed) when its size is already known to be too large.
+    const atLeast = jsonBytesAtLeast(value, this.options.maxEntryBytes);
+    if (atLeast > this.options.maxEntryBytes) {
+      this.refuseOversize(atLeast, meta.operation);
+      return false;
+    }
     const cachedAt = Date.now();
     const json = envelopeJson({ value, cachedAt, ...meta });
     const size = Buffer.byteLength(json, 'utf8');
@@ -368,7 +375,7 @@ export class AIResponseCacheService {
     if (this.oversizeLogged) return;
     this.oversizeLogged = true;
     this.logger.warn(
-      `Not caching a ${bytes}-byte entry for '${operation}': above maxEntryBytes (${this.options.maxEntryBytes}). ` +
+      `Not caching an entry of ${bytes} bytes or more for '${operation}': above maxEntryBytes (${this.options.maxEntryBytes}). ` +
         'Further oversize entries are counted in the monitor, not logged.',
     );
   }
