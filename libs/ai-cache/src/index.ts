@@ -58,5 +58,6 @@ export {
 } from './monitor/prom-client.registration';
 export { extractTokenUsage } from './monitor/token-usage';
 export { CACHE_STORE, RESOLVED_CACHE_OPTIONS, DEFAULT_OPERATION_TTLS } from './cache.constants';
+export { redisAclRuleFor, REDIS_ACL_COMMANDS, type RedisAclRuleOptions } from './stores/redis-acl.rule';
 export type { CacheStore, StoredEntry, CacheTier, StoreStats, StoreHealth } from './stores/cache-store.interface';
 export * from './interfaces';
