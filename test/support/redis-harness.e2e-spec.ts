@@ -1,10 +1,10 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import {
   findFreePort,
   LOOPBACK,
   ping,
+  pingTls,
   type RedisAclUser,
   RedisServer,
   runningRedisPids,
@@ -181,16 +181,16 @@ describe('redis harness', () => {
       const server = await startRedis({ tls: { certificates, authClients: 'yes' } });
       expect(await ping(server.port, 500, certificates)).toBe('PONG');
       const base = { host: LOOPBACK, port: server.port, ca: certificates.ca.cert, servername: 'localhost' };
-      expect(await tlsPing(base)).toBeUndefined();
-      expect(await tlsPing({ ...base, cert: certificates.untrustedClient.cert, key: certificates.untrustedClient.key })).toBeUndefined();
-      expect(await tlsPing({ ...base, cert: certificates.client.cert, key: certificates.client.key })).toBe('PONG');
+      expect(await pingTls(base)).toBeUndefined();
+      expect(await pingTls({ ...base, cert: certificates.untrustedClient.cert, key: certificates.untrustedClient.key })).toBeUndefined();
+      expect(await pingTls({ ...base, cert: certificates.client.cert, key: certificates.client.key })).toBe('PONG');
       await server.stop();
     });
 
     it('a client trusting only the unrelated CA cannot connect', async () => {
       const server = await startRedis({ tls: { certificates } });
-      expect(await tlsPing({ host: LOOPBACK, port: server.port, ca: certificates.otherCa.cert, servername: 'localhost' })).toBeUndefined();
-      expect(await tlsPing({ host: LOOPBACK, port: server.port, ca: certificates.ca.cert, servername: 'localhost' })).toBe('PONG');
+      expect(await pingTls({ host: LOOPBACK, port: server.port, ca: certificates.otherCa.cert, servername: 'localhost' })).toBeUndefined();
+      expect(await pingTls({ host: LOOPBACK, port: server.port, ca: certificates.ca.cert, servername: 'localhost' })).toBe('PONG');
       await server.stop();
     });
 
@@ -254,22 +254,3 @@ describe('redis harness', () => {
     });
   });
 });
-
-/** One PING over TLS with the given options: 'PONG', or undefined when the handshake or the reply fails. */
-function tlsPing(options: ConnectionOptions, timeoutMs = 1000): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const socket = tlsConnect(options, () => socket.write('PING\r\n'));
-    let reply = '';
-    const finish = (value: string | undefined) => {
-      socket.destroy();
-      resolve(value);
-    };
-    socket.setTimeout(timeoutMs, () => finish(undefined));
-    socket.once('error', () => finish(undefined));
-    socket.once('close', () => finish(reply.startsWith('+PONG') ? 'PONG' : undefined));
-    socket.on('data', (chunk) => {
-      reply += chunk.toString('utf8');
-      if (reply.includes('\r\n')) finish(reply.startsWith('+PONG') ? 'PONG' : undefined);
-    });
-  });
-}

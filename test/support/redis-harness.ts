@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect as tlsConnect } from 'node:tls';
+import { type ConnectionOptions, connect as tlsConnect } from 'node:tls';
 import type { Redis } from 'ioredis';
 import type { TestCertificates } from './tls-certificates';
 
@@ -441,10 +441,21 @@ function bindAndRelease(port: number): Promise<number> {
  * With `tls`, over TLS (trusting `tls.ca`, presenting `tls.client`).
  */
 export function ping(port: number, timeoutMs = 500, tls?: TestCertificates): Promise<string | undefined> {
+  if (tls) return pingTls({ host: LOOPBACK, port, ca: tls.ca.cert, cert: tls.client.cert, key: tls.client.key, servername: 'localhost' }, timeoutMs);
+  const socket = new Socket();
+  const reply = awaitPong(socket, timeoutMs);
+  socket.connect(port, LOOPBACK, () => socket.write('PING\r\n'));
+  return reply;
+}
+
+/** One PING over TLS with exactly these options (another CA, no client certificate, …): 'PONG' or undefined. */
+export function pingTls(options: ConnectionOptions, timeoutMs = 500): Promise<string | undefined> {
+  const socket = tlsConnect(options, () => socket.write('PING\r\n'));
+  return awaitPong(socket, timeoutMs);
+}
+
+function awaitPong(socket: Socket, timeoutMs: number): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const socket = tls
-      ? tlsConnect({ host: LOOPBACK, port, ca: tls.ca.cert, cert: tls.client.cert, key: tls.client.key, servername: 'localhost' })
-      : new Socket();
     let reply = '';
     const finish = (value: string | undefined) => {
       socket.destroy();
@@ -452,12 +463,12 @@ export function ping(port: number, timeoutMs = 500, tls?: TestCertificates): Pro
     };
     socket.setTimeout(timeoutMs, () => finish(undefined));
     socket.once('error', () => finish(undefined));
+    // A TLS server that refuses the client's certificate closes right after the handshake.
+    socket.once('close', () => finish(undefined));
     socket.on('data', (chunk) => {
       reply += chunk.toString('utf8');
       if (reply.includes('\r\n')) finish(reply.startsWith('+PONG') ? 'PONG' : undefined);
     });
-    if (tls) socket.once('secureConnect', () => socket.write('PING\r\n'));
-    else socket.connect(port, LOOPBACK, () => socket.write('PING\r\n'));
   });
 }
 
