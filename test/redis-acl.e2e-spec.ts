@@ -142,6 +142,16 @@ describe('the module as a restricted Redis ACL user (real redis-server)', () => 
     await cache.invalidateAll();
   });
 
+  // KNOWN BUG of today's RedisStore, kept as a `.failing` test so that the fix turns it red: remove
+  // `.failing` then. INFO's NOPERM reply counts as an outage (NOPERM is in UNAVAILABLE_REPLY, and
+  // INFO goes through the circuit breaker), so three stats calls in a row open the breaker and the
+  // whole cache stops using Redis, although only INFO is denied.
+  it.failing('a user denied INFO: repeated stats calls never take Redis out of use', async () => {
+    const { cache, monitor } = await boot(noInfo, { namespace: NO_INFO_NAMESPACE, memoryCacheSize: 0 });
+    for (let i = 0; i < 5; i++) expect((await cache.getCacheStats()).redis.status).toBe('connected');
+    expect((await monitor.getHealth()).status).toBe('up');
+  });
+
   it('the README gives the same ACL line as redisAclRuleFor()', () => {
     const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
     // Compared as a boolean: a failure would otherwise print the whole README.
