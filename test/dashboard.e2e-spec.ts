@@ -186,6 +186,54 @@ describeInBrowser('GET /cache/dashboard in headless Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('with CACHE_ADMIN_API_KEY set, asks for the key, refuses a wrong one, then shows the live data from an HttpOnly session', async () => {
+    const key = 'dashboard-browser-admin-key';
+    process.env.CACHE_ADMIN_API_KEY = key;
+    const guarded = await createDemoApp();
+    delete process.env.CACHE_ADMIN_API_KEY;
+    const signInPage = await context.newPage();
+    try {
+      await guarded.listen(0, '127.0.0.1');
+      const origin = `http://127.0.0.1:${(guarded.getHttpServer().address() as AddressInfo).port}`;
+      const seen: string[] = [];
+      const errors: string[] = [];
+      signInPage.on('request', (req) => seen.push(req.url()));
+      signInPage.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+      signInPage.on('console', (message) => {
+        // The sign-in page is the 401 answer itself: the browser reports that status, nothing else may fail.
+        if (message.type() === 'error' && !/status of 401/.test(message.text())) errors.push(`console: ${message.text()}`);
+      });
+      const process$ = (operation: string) =>
+        fetch(`${origin}/process`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Signed-in dashboards show the same numbers.', operation }) });
+      for (const operation of ['key_points', 'key_points', 'key_points', 'key_points']) expect((await process$(operation)).status).toBe(200);
+
+      const first = await signInPage.goto(`${origin}/cache/dashboard?interval=250`);
+      expect(first?.status()).toBe(401);
+      expect(await signInPage.locator('input[name="key"]').count()).toBe(1);
+      expect(await signInPage.locator('#hit-ratio-value').count()).toBe(0);
+
+      await signInPage.fill('input[name="key"]', 'not-the-key');
+      await Promise.all([signInPage.waitForNavigation(), signInPage.click('button[type="submit"]')]);
+      expect(await signInPage.locator('#wrong-key').count()).toBe(1);
+
+      await signInPage.fill('input[name="key"]', key);
+      await Promise.all([signInPage.waitForNavigation(), signInPage.click('button[type="submit"]')]);
+      expect(new URL(signInPage.url()).pathname).toBe('/cache/dashboard');
+      // 1 miss then 3 hits: the page, now signed in, polls the guarded snapshot endpoint.
+      // Polled on a timer: requestAnimationFrame (the default) does not run in a background tab.
+      await signInPage.waitForFunction(() => document.getElementById('hit-ratio-value')?.getAttribute('data-value') === '75', undefined, { polling: 100, timeout: 10_000 });
+      // The session cookie is HttpOnly: no script on the page can read it.
+      expect(await signInPage.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie)).toBe('');
+      for (const url of seen) expect(url.startsWith(`${origin}/`)).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await signInPage.close();
+      // The browser (still open for the other test) keeps its keep-alive connections to this app.
+      guarded.getHttpServer().closeAllConnections();
+      await guarded.close();
+    }
+  });
+
   /** Decodes the PNG in a blank page (no CSP there) and counts pixels within a small distance of `rgb`. */
   async function countPixelsOfColour(png: Buffer, rgb: number[]): Promise<number> {
     const scratch = await context.newPage();

@@ -25,6 +25,8 @@ describe('operator endpoints of the demo app (e2e, memory driver)', () => {
   const savedEnv = { ...process.env };
   let app: NestExpressApplication;
   const http$ = () => request(app.getHttpServer());
+  // The admin key is set, so the read-only endpoints want it too (operator-auth.e2e-spec.ts covers their refusals).
+  const get$ = (path: string) => http$().get(path).set('x-api-key', API_KEY);
   const process$ = (body: object) => http$().post('/process').send(body).expect(200);
 
   beforeAll(async () => {
@@ -44,7 +46,7 @@ describe('operator endpoints of the demo app (e2e, memory driver)', () => {
 
   describe('GET /metrics', () => {
     it('serves the Prometheus text format with hits and misses by operation and tier', async () => {
-      const response = await http$().get('/metrics').expect(200);
+      const response = await get$('/metrics').expect(200);
       // Express reorders the parameters; what matters is the media type and the format version.
       const [mediaType, ...parameters] = response.headers['content-type'].split(/;\s*/);
       expect(mediaType).toBe('text/plain');
@@ -59,7 +61,7 @@ describe('operator endpoints of the demo app (e2e, memory driver)', () => {
     });
 
     it("shows the same cache metrics in the app's prom-client registry (registered at bootstrap)", async () => {
-      const ours = (await http$().get('/metrics')).text;
+      const ours = (await get$('/metrics')).text;
       const registry = await promRegister.metrics();
       for (const name of ['ai_cache_hits_total', 'ai_cache_misses_total', 'ai_cache_operations_total', 'ai_cache_hit_ratio']) {
         expect(sampleLines(registry, `${name}{`).concat(sampleLines(registry, `${name} `))).toEqual(
@@ -73,7 +75,7 @@ describe('operator endpoints of the demo app (e2e, memory driver)', () => {
 
   describe('GET /cache/stats', () => {
     it('returns the store stats, the seed performance stats, a fresh memory reading and the advice lists', async () => {
-      const { body } = await http$().get('/cache/stats').expect(200);
+      const { body } = await get$('/cache/stats').expect(200);
       expect(body).toMatchObject({
         driver: 'memory',
         redis: { status: 'disabled' },
@@ -96,7 +98,7 @@ describe('operator endpoints of the demo app (e2e, memory driver)', () => {
 
   describe('GET /cache/snapshot and the SSE stream', () => {
     it('agrees with the stats', async () => {
-      const { body } = await http$().get('/cache/snapshot').expect(200);
+      const { body } = await get$('/cache/snapshot').expect(200);
       expect(body).toMatchObject({ hitRatio: 60, hits: 3, misses: 2, lookupLatencyMs: { count: 5 }, memory: { memoryCacheEntries: 2 }, degraded: false });
     });
 
@@ -108,7 +110,7 @@ describe('operator endpoints of the demo app (e2e, memory driver)', () => {
 
       const events = await new Promise<unknown[]>((resolve, reject) => {
         const received: unknown[] = [];
-        const req = http.get({ host: '127.0.0.1', port, path: '/cache/snapshots?intervalMs=250' }, (res) => {
+        const req = http.get({ host: '127.0.0.1', port, path: '/cache/snapshots?intervalMs=250', headers: { 'x-api-key': API_KEY } }, (res) => {
           expect(res.headers['content-type']).toContain('text/event-stream');
           let buffer = '';
           res.setEncoding('utf8');
@@ -139,7 +141,7 @@ describe('operator endpoints of the demo app (e2e, memory driver)', () => {
 
   describe('GET /cache/dashboard', () => {
     it('is a self-contained page whose CSP allows exactly its own inline script and style', async () => {
-      const response = await http$().get('/cache/dashboard').expect(200);
+      const response = await get$('/cache/dashboard').expect(200);
       expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
       const html = response.text;
       // Nothing from elsewhere: no src/href but the empty inline icon, no URL but the SVG namespace.
@@ -169,7 +171,7 @@ describe('operator endpoints of the demo app (e2e, memory driver)', () => {
       expect(missing.body.message).toBe('Missing x-api-key header');
       expect((await invalidate({ operation: 'summarize' }, 'wrong').expect(401)).body.message).toBe('Invalid API key');
       await invalidate({ operation: 'summarize' }, `${API_KEY}x`).expect(401);
-      expect((await http$().get('/cache/stats')).body.memory.entries).toBe(2);
+      expect((await get$('/cache/stats')).body.memory.entries).toBe(2);
     });
 
     it('rejects a malformed body with 400 and says why', async () => {
@@ -187,10 +189,10 @@ describe('operator endpoints of the demo app (e2e, memory driver)', () => {
       expect((await http$().post('/process').send({ text: TEXT, operation: 'summarize' })).headers['x-cache']).toBe('MISS');
       expect((await http$().post('/process').send({ text: TEXT, operation: 'sentiment' })).headers['x-cache']).toBe('HIT');
 
-      const stats = (await http$().get('/cache/stats')).body;
+      const stats = (await get$('/cache/stats')).body;
       expect(stats.performance.invalidation).toMatchObject({ totalInvalidations: 1, totalKeysInvalidated: 1, patterns: { mostCommonPatterns: { summarize: 1 } } });
       expect(stats.invalidationRecommendations).toEqual([expect.objectContaining({ issue: 'Dominant invalidation pattern' })]);
-      expect((await http$().get('/metrics')).text).toContain('ai_cache_invalidations_total{type="operation"} 1\n');
+      expect((await get$('/metrics')).text).toContain('ai_cache_invalidations_total{type="operation"} 1\n');
     });
 
     it('invalidates by pattern with the key', async () => {

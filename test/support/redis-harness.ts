@@ -3,15 +3,20 @@
  * the machine), in its own temp dir, tracked by pid so that everything started here is stopped —
  * by `stopAllRedisServers()` in afterAll, and by a process 'exit' hook if a suite dies before that.
  *
+ * Servers can speak TLS only (`tls`, certificates from `createTestCertificates()`), and can have ACL
+ * users besides `default` (`aclUsers`), so that a suite can run the library as a restricted user.
+ *
  * Only Node built-ins and the `redis-server` / `redis-cli` binaries on PATH: the harness must not
  * depend on the code it is used to test.
  */
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type ConnectionOptions, connect as tlsConnect } from 'node:tls';
 import type { Redis } from 'ioredis';
+import type { TestCertificates } from './tls-certificates';
 
 export const LOOPBACK = '127.0.0.1';
 /** The machine's shared Redis: tests never start on it nor talk to it. */
@@ -30,6 +35,43 @@ export interface RedisServerOptions {
   clusterEnabled?: boolean;
   /** More `redis-server` arguments, e.g. `['--maxmemory', '10mb']`. */
   extraArgs?: string[];
+  /**
+   * TLS only: `--tls-port <port> --port 0`, so nothing can talk plaintext to this server. `port` and
+   * `url` (`rediss://`) are the TLS port's; `cli()` and the readiness PING speak TLS, presenting the
+   * client certificate. With `clusterEnabled`, the cluster bus speaks TLS too (`--tls-cluster yes`).
+   */
+  tls?: RedisTlsServerOptions;
+  /**
+   * ACL users besides `default` (which keeps every permission: the harness's own `cli()` uses it),
+   * written to an aclfile in the server's dir, so they survive `restart()`.
+   */
+  aclUsers?: RedisAclUser[];
+}
+
+export interface RedisTlsServerOptions {
+  /** The server presents `certificates.server` and trusts `certificates.ca` for client certificates. */
+  certificates: TestCertificates;
+  /** `--tls-auth-clients`: `'no'` (default), `'yes'` (mutual TLS: a client certificate from `ca` required), `'optional'`. */
+  authClients?: 'yes' | 'no' | 'optional';
+}
+
+export interface RedisAclUser {
+  /** Letters, digits, `_ . -` (it goes into URLs and the aclfile). */
+  name: string;
+  /** No whitespace (the aclfile is whitespace separated). */
+  password: string;
+  /** Permission rules as `ACL SETUSER` takes them, e.g. `resetkeys -@all +get ~app:*`. */
+  rules: string;
+}
+
+/** One `ACL LOG` entry: what the server refused, and to whom. */
+export interface AclLogEntry {
+  reason: 'command' | 'key' | 'channel' | 'auth' | string;
+  /** The command, key or channel refused. */
+  object: string;
+  username: string;
+  context: string;
+  count: number;
 }
 
 const running = new Set<RedisServer>();
@@ -73,8 +115,18 @@ export class RedisServer {
     return LOOPBACK;
   }
 
+  /** `redis://127.0.0.1:<port>`, or `rediss://…` for a TLS server. */
   get url(): string {
-    return `redis://${LOOPBACK}:${this.port}`;
+    return `${this.scheme}://${LOOPBACK}:${this.port}`;
+  }
+
+  /** The URL that logs in as `user` (one of `aclUsers`), credentials percent-encoded. */
+  urlFor(user: RedisAclUser): string {
+    return `${this.scheme}://${encodeURIComponent(user.name)}:${encodeURIComponent(user.password)}@${LOOPBACK}:${this.port}`;
+  }
+
+  private get scheme(): 'redis' | 'rediss' {
+    return this.options.tls ? 'rediss' : 'redis';
   }
 
   /** Pid of the running process, undefined while stopped. */
@@ -131,13 +183,19 @@ export class RedisServer {
     }
   }
 
-  /** Runs one command with redis-cli against this server and returns its raw output. */
+  /** Runs one command with redis-cli against this server (as `default`) and returns its raw output. */
   cli(...args: string[]): Promise<string> {
-    return new Promise((resolve, reject) => {
-      execFile('redis-cli', ['-h', LOOPBACK, '-p', String(this.port), ...args], { timeout: 5_000 }, (error, stdout, stderr) =>
-        error ? reject(new Error(`redis-cli ${args.join(' ')} failed: ${stderr || error.message}`)) : resolve(stdout),
-      );
-    });
+    return runRedisCli(['-h', LOOPBACK, '-p', String(this.port), ...tlsCliArgs(this.options.tls), ...args], 5_000);
+  }
+
+  /** Runs one command as `user` (an error reply such as NOPERM is output, not a rejection: redis-cli exits 0). */
+  cliAs(user: RedisAclUser, ...args: string[]): Promise<string> {
+    return this.cli('--user', user.name, '--pass', user.password, '--no-auth-warning', ...args);
+  }
+
+  /** `ACL LOG`: every command, key and channel the server refused (and failed logins), newest first. */
+  async aclLog(): Promise<AclLogEntry[]> {
+    return JSON.parse((await this.cli('--json', 'ACL', 'LOG')).trim() || '[]') as AclLogEntry[];
   }
 
   /** One `INFO <section>` as a field → value map. */
@@ -153,7 +211,7 @@ export class RedisServer {
   private async launch(): Promise<void> {
     if (this.removed) throw new Error(`redis-server on port ${this.port} was stopped for good`);
     const args = [
-      '--port', String(this.port),
+      ...this.listenArgs(),
       '--bind', LOOPBACK,
       '--dir', this.dir,
       '--save', '',
@@ -163,6 +221,7 @@ export class RedisServer {
       ...(this.options.clusterEnabled
         ? ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000']
         : []),
+      ...this.aclArgs(),
       ...(this.options.extraArgs ?? []),
     ];
     // cwd = dir so that relative paths in the config (log file, nodes.conf) stay inside it.
@@ -176,6 +235,36 @@ export class RedisServer {
     await this.waitUntilReady();
   }
 
+  /** Plaintext on `port`, or TLS on `port` with the plaintext listener off (`--port 0`). */
+  private listenArgs(): string[] {
+    const tls = this.options.tls;
+    if (!tls) return ['--port', String(this.port)];
+    const { certificates } = tls;
+    return [
+      '--port', '0',
+      '--tls-port', String(this.port),
+      '--tls-cert-file', certificates.server.certFile,
+      '--tls-key-file', certificates.server.keyFile,
+      '--tls-ca-cert-file', certificates.ca.certFile,
+      '--tls-auth-clients', tls.authClients ?? 'no',
+      ...(this.options.clusterEnabled ? ['--tls-cluster', 'yes'] : []),
+    ];
+  }
+
+  private aclArgs(): string[] {
+    const users = this.options.aclUsers;
+    if (!users || users.length === 0) return [];
+    const lines = ['user default on nopass ~* &* +@all'];
+    for (const user of users) {
+      if (!/^[A-Za-z0-9_.-]+$/.test(user.name)) throw new Error(`ACL user name ${JSON.stringify(user.name)}: use letters, digits, _ . -`);
+      if (!user.password || /\s/.test(user.password)) throw new Error(`ACL user ${user.name}: the password must be non-empty without whitespace`);
+      if (/[\r\n]/.test(user.rules)) throw new Error(`ACL user ${user.name}: rules must be one line`);
+      lines.push(`user ${user.name} on >${user.password} ${user.rules}`);
+    }
+    writeFileSync(join(this.dir, 'users.acl'), `${lines.join('\n')}\n`);
+    return ['--aclfile', 'users.acl'];
+  }
+
   private async waitUntilReady(): Promise<void> {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     while (Date.now() < deadline) {
@@ -184,7 +273,7 @@ export class RedisServer {
         if (/Address already in use/i.test(log)) throw new PortTakenError(this.port);
         throw new Error(`redis-server on port ${this.port} exited at startup:\n${log}`);
       }
-      if ((await ping(this.port)) === 'PONG') return;
+      if ((await ping(this.port, undefined, this.options.tls?.certificates)) === 'PONG') return;
       await sleep(POLL_INTERVAL_MS);
     }
     throw new Error(`redis-server on port ${this.port} did not answer PING within ${READY_TIMEOUT_MS} ms:\n${this.readLog()}`);
@@ -235,15 +324,19 @@ export interface RedisClusterHandle {
   stop(): Promise<void>;
 }
 
-/** Starts `masters` cluster-enabled servers and joins them with `redis-cli --cluster create`. */
-export async function startCluster(masters = 3): Promise<RedisClusterHandle> {
+/**
+ * Starts `masters` cluster-enabled servers and joins them with `redis-cli --cluster create`.
+ * With `tls`, clients and the cluster bus speak TLS only (the nodes present `certificates.server` to each other).
+ */
+export async function startCluster(masters = 3, options: { tls?: RedisTlsServerOptions } = {}): Promise<RedisClusterHandle> {
   const nodes: RedisServer[] = [];
   const stop = async () => {
     await Promise.all(nodes.map((node) => node.stop()));
   };
   try {
-    for (let i = 0; i < masters; i++) nodes.push(await RedisServer.start({ clusterEnabled: true }));
+    for (let i = 0; i < masters; i++) nodes.push(await RedisServer.start({ clusterEnabled: true, tls: options.tls }));
     await runRedisCli([
+      ...tlsCliArgs(options.tls),
       '--cluster', 'create',
       ...nodes.map((node) => `${LOOPBACK}:${node.port}`),
       '--cluster-replicas', '0',
@@ -267,12 +360,22 @@ async function waitForClusterOk(nodes: RedisServer[]): Promise<void> {
   throw new Error(`cluster did not reach cluster_state:ok within ${READY_TIMEOUT_MS} ms`);
 }
 
-function runRedisCli(args: string[]): Promise<string> {
+function runRedisCli(args: string[], timeoutMs = 20_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('redis-cli', args, { timeout: 20_000 }, (error, stdout, stderr) =>
-      error ? reject(new Error(`redis-cli ${args.join(' ')} failed: ${stderr || stdout || error.message}`)) : resolve(stdout),
-    );
+    execFile('redis-cli', args, { timeout: timeoutMs }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`redis-cli ${args.join(' ')} failed: ${stderr || stdout || error.message}`));
+      // A failed login only warns, and redis-cli then runs the command as `default`: never let that pass.
+      else if (/AUTH failed/.test(stderr)) reject(new Error(`redis-cli ${args.join(' ')}: ${stderr.trim()}`));
+      else resolve(stdout);
+    });
   });
+}
+
+/** redis-cli over TLS: trusts the test CA and presents the client certificate (a mutual-TLS server wants one). */
+function tlsCliArgs(tls: RedisTlsServerOptions | undefined): string[] {
+  if (!tls) return [];
+  const { ca, client } = tls.certificates;
+  return ['--tls', '--cacert', ca.certFile, '--cert', client.certFile, '--key', client.keyFile];
 }
 
 /**
@@ -333,10 +436,26 @@ function bindAndRelease(port: number): Promise<number> {
   });
 }
 
-/** One inline PING over a raw socket: 'PONG', or undefined when nothing (or an error) answers in time. */
-export function ping(port: number, timeoutMs = 500): Promise<string | undefined> {
+/**
+ * One inline PING over a raw socket: 'PONG', or undefined when nothing (or an error) answers in time.
+ * With `tls`, over TLS (trusting `tls.ca`, presenting `tls.client`).
+ */
+export function ping(port: number, timeoutMs = 500, tls?: TestCertificates): Promise<string | undefined> {
+  if (tls) return pingTls({ host: LOOPBACK, port, ca: tls.ca.cert, cert: tls.client.cert, key: tls.client.key, servername: 'localhost' }, timeoutMs);
+  const socket = new Socket();
+  const reply = awaitPong(socket, timeoutMs);
+  socket.connect(port, LOOPBACK, () => socket.write('PING\r\n'));
+  return reply;
+}
+
+/** One PING over TLS with exactly these options (another CA, no client certificate, …): 'PONG' or undefined. */
+export function pingTls(options: ConnectionOptions, timeoutMs = 500): Promise<string | undefined> {
+  const socket = tlsConnect(options, () => socket.write('PING\r\n'));
+  return awaitPong(socket, timeoutMs);
+}
+
+function awaitPong(socket: Socket, timeoutMs: number): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const socket = new Socket();
     let reply = '';
     const finish = (value: string | undefined) => {
       socket.destroy();
@@ -344,11 +463,12 @@ export function ping(port: number, timeoutMs = 500): Promise<string | undefined>
     };
     socket.setTimeout(timeoutMs, () => finish(undefined));
     socket.once('error', () => finish(undefined));
+    // A TLS server that refuses the client's certificate closes right after the handshake.
+    socket.once('close', () => finish(undefined));
     socket.on('data', (chunk) => {
       reply += chunk.toString('utf8');
       if (reply.includes('\r\n')) finish(reply.startsWith('+PONG') ? 'PONG' : undefined);
     });
-    socket.connect(port, LOOPBACK, () => socket.write('PING\r\n'));
   });
 }
 

@@ -15,33 +15,18 @@ import {
   DEFAULT_TEXT_SIZE_TIERS,
   DEFAULT_TTL_SECONDS,
 } from './cache.constants';
+import { CacheOptionsError } from './cache-options.error';
 import type { CacheModuleOptions, RedisClusterNode } from './interfaces/cache-module-options.interface';
 import type { ResolvedCacheOptions } from './interfaces/resolved-cache-options.interface';
 import { COMPRESSION_ALGORITHMS, compressorFor } from './codec/compression/compressor.registry';
 import type { CompressionAlgorithm } from './codec/compression/compressor';
+import { resolveRedisTls } from './redis-tls.options';
 import { parseDurationSeconds } from './utils/duration';
+
+export { CacheOptionsError } from './cache-options.error';
 
 const MiB = 1024 * 1024;
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
-
-/** Thrown at bootstrap for a bad option; `option` is its path, e.g. `redis.commandTimeoutMs`. */
-export class CacheOptionsError extends Error {
-  constructor(
-    readonly option: string,
-    problem: string,
-    received: unknown,
-  ) {
-    super(`nestjs-ai-cache: invalid option \`${option}\`: ${problem} (received ${describe(received)})`);
-    this.name = 'CacheOptionsError';
-  }
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
-  if (typeof value === 'function') return 'a function';
-  return Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : typeof value;
-}
 
 /**
  * Namespaces are key prefixes and SCAN patterns: `:` would let `a` see `a:b`'s keys, and glob
@@ -56,7 +41,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'compressionAlgorithm', 'maxEntryBytes', 'textSizeTiers',
   'readableKeys', 'monitoring',
 ]);
-const KNOWN_REDIS_OPTIONS: ReadonlySet<string> = new Set(['url', 'cluster', 'client', 'connectTimeoutMs', 'commandTimeoutMs']);
+const KNOWN_REDIS_OPTIONS: ReadonlySet<string> = new Set(['url', 'tls', 'cluster', 'client', 'connectTimeoutMs', 'commandTimeoutMs']);
 const KNOWN_MONITORING_OPTIONS: ReadonlySet<string> = new Set([
   'memoryWarningBytes', 'memoryCriticalBytes', 'slowOperationMs', 'invalidationWarningPerHour',
   'invalidationCriticalPerHour', 'retention', 'maxMeasurements',
@@ -129,6 +114,7 @@ function resolveRedis(raw: Record<string, unknown> | undefined): ResolvedCacheOp
   }
   return {
     url: url as string | undefined,
+    tls: resolveRedisTls(redis.tls, { url, client }),
     cluster: nodes && { nodes },
     client: client as ResolvedCacheOptions['redis']['client'],
     connectTimeoutMs: integer(redis.connectTimeoutMs, 'redis.connectTimeoutMs', DEFAULT_CONNECT_TIMEOUT_MS, 1),

@@ -1,6 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { CacheOptionsError } from './cache-options.resolver';
 import type { CacheModuleOptions } from './interfaces/cache-module-options.interface';
+import { redisTlsFromEnv } from './redis-tls.options';
 
 type Env = Record<string, string | undefined>;
 
@@ -42,6 +43,7 @@ export function cacheOptionsFromEnv(env: Env = process.env): CacheModuleOptions 
   const clusterNodes = read(env, 'REDIS_CLUSTER_NODES')?.split(',').map((node) => node.trim()).filter(Boolean);
   const redis = compact({
     url: read(env, 'REDIS_URL'),
+    tls: redisTlsFromEnv(env),
     cluster: clusterNodes ? { nodes: clusterNodes } : undefined,
     connectTimeoutMs: numeric(read(env, 'REDIS_CONNECT_TIMEOUT_MS')) as number | undefined,
     commandTimeoutMs: numeric(read(env, 'REDIS_COMMAND_TIMEOUT_MS')) as number | undefined,

@@ -58,6 +58,7 @@ export {
 } from './monitor/prom-client.registration';
 export { extractTokenUsage } from './monitor/token-usage';
 export { CACHE_STORE, RESOLVED_CACHE_OPTIONS, DEFAULT_OPERATION_TTLS } from './cache.constants';
+export { redisAclRuleFor, REDIS_ACL_COMMANDS, type RedisAclRuleOptions } from './stores/redis-acl.rule';
 export type { CacheStore, StoreRead, CacheTier, StoreStats, StoreHealth, StoreObserver } from './stores/cache-store.interface';
 export type { CacheEntry } from './interfaces/cache-entry.interface';
 export * from './interfaces';

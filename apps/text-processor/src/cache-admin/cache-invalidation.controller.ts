@@ -1,6 +1,6 @@
-import { BadRequestException, Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { AIResponseCacheService } from '@app/ai-cache';
-import { AdminApiKeyGuard } from './admin-api-key.guard';
+import { OperatorAccess } from './operator-access.guard';
 import { validateInvalidateRequest } from './invalidate-request.validator';
 
 export interface InvalidateResponse {
@@ -10,8 +10,9 @@ export interface InvalidateResponse {
   pattern?: string;
 }
 
+/** The admin key in `x-api-key` required; disabled (403) while none is set. */
 @Controller('cache')
-@UseGuards(AdminApiKeyGuard)
+@OperatorAccess('admin')
 export class CacheInvalidationController {
   constructor(private readonly cache: AIResponseCacheService) {}
 

@@ -1,7 +1,10 @@
+import { ConfigModule } from '@nestjs/config';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { AIResponseCacheService, CacheModule, CacheMonitorService } from '@app/ai-cache';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { CacheStatsController, MIN_STREAM_INTERVAL_MS } from './cache-stats.controller';
+import { OperatorAccessGuard } from './operator-access.guard';
+import { OperatorCredentials } from './operator-credentials';
 
 describe('CacheStatsController', () => {
   let moduleRef: TestingModule;
@@ -10,8 +13,12 @@ describe('CacheStatsController', () => {
 
   beforeEach(async () => {
     moduleRef = await Test.createTestingModule({
-      imports: [CacheModule.forRoot({ driver: 'memory', monitoring: { memoryWarningBytes: 100, memoryCriticalBytes: 1_000_000 } })],
+      imports: [
+        CacheModule.forRoot({ driver: 'memory', monitoring: { memoryWarningBytes: 100, memoryCriticalBytes: 1_000_000 } }),
+        ConfigModule.forRoot({ ignoreEnvFile: true, skipProcessEnv: true }),
+      ],
       controllers: [CacheStatsController],
+      providers: [OperatorCredentials, OperatorAccessGuard],
     }).compile();
     await moduleRef.init();
     controller = moduleRef.get(CacheStatsController);

@@ -8,6 +8,7 @@ import {
   type MemoryWarning,
 } from '@app/ai-cache';
 import { map, type Observable } from 'rxjs';
+import { OperatorAccess } from './operator-access.guard';
 
 export const DEFAULT_STREAM_INTERVAL_MS = 2000;
 /** Bounds on the SSE period: faster would let one client make the server read stats constantly. */
@@ -19,7 +20,9 @@ export interface CacheStatsResponse extends CacheStats {
   invalidationRecommendations: InvalidationRecommendation[];
 }
 
+/** Behind the admin key (header, bearer token or dashboard session) when one is set. */
 @Controller('cache')
+@OperatorAccess('read')
 export class CacheStatsController {
   constructor(
     private readonly cache: AIResponseCacheService,

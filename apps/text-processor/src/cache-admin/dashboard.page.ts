@@ -192,6 +192,8 @@ const SCRIPT = `
   function poll() {
     fetch('snapshot', { cache: 'no-store', headers: { accept: 'application/json' } })
       .then(function (response) {
+        // The session expired, or the admin key changed: reloading shows the sign-in form.
+        if (response.status === 401) throw new Error('HTTP 401: signed out, reload the page to sign in again');
         if (!response.ok) throw new Error('HTTP ' + response.status);
         return response.json();
       })

@@ -1,7 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { CacheMonitorService, PROMETHEUS_CONTENT_TYPE } from '@app/ai-cache';
+import { OperatorAccess } from './operator-access.guard';
 
+/** Behind `CACHE_METRICS_TOKEN` (or the admin key) as a bearer token, when either is set. */
 @Controller('metrics')
+@OperatorAccess('metrics')
 export class MetricsController {
   constructor(private readonly monitor: CacheMonitorService) {}
 

@@ -10,9 +10,31 @@ export interface RedisClusterNode {
   port: number;
 }
 
+/** PEM text: a string, or the Buffer `readFileSync` returns. */
+export type PemInput = string | Buffer;
+
+/**
+ * TLS for the connections the library opens (a `rediss://` url, or every node of a cluster). The
+ * server's certificate is always verified unless `rejectUnauthorized: false` is given.
+ */
+export interface RedisTlsOptions {
+  /** CA certificate(s), PEM, the server's certificate must chain to. Default: Node's bundled public CAs. */
+  ca?: PemInput | PemInput[];
+  /** Client certificate, PEM (leaf first, then any intermediates), for mutual TLS. Needs `key`. */
+  cert?: PemInput;
+  /** The unencrypted PEM private key of `cert`. */
+  key?: PemInput;
+  /** Name the server's certificate is checked against, and sent as SNI. Default: the host connected to. */
+  servername?: string;
+  /** `false` accepts any server certificate (man-in-the-middle possible; a warning is logged at bootstrap). Default true. */
+  rejectUnauthorized?: boolean;
+}
+
 export interface RedisConnectionOptions {
   /** `redis://[user:pass@]host:port/db` or `rediss://…` for TLS. */
   url?: string;
+  /** TLS settings (CA, client certificate, servername) for a `rediss://` url or a cluster. */
+  tls?: RedisTlsOptions;
   /** Redis Cluster seed nodes: `{ host, port }` objects or `'host:port'` strings. */
   cluster?: { nodes: Array<RedisClusterNode | string> };
   /** Bring your own ioredis client (standalone or Cluster). The library never closes it. */

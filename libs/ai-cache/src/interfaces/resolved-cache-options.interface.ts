@@ -1,6 +1,6 @@
 import type { CompressionAlgorithm } from '../codec/compression/compressor';
 import type { CacheDriver } from './cache-stats.interface';
-import type { RedisClusterNode, TextSizeTiers } from './cache-module-options.interface';
+import type { RedisClusterNode, RedisTlsOptions, TextSizeTiers } from './cache-module-options.interface';
 import type { Cluster, Redis } from 'ioredis';
 
 /** CacheModuleOptions after validation: defaults applied, every TTL in seconds, nothing optional that has a default. */
@@ -8,6 +8,8 @@ export interface ResolvedCacheOptions {
   driver: CacheDriver;
   redis: {
     url?: string;
+    /** Validated; present only when the user gave TLS options (a bare `rediss://` url uses Node's defaults). */
+    tls?: ResolvedRedisTlsOptions;
     cluster?: { nodes: RedisClusterNode[] };
     client?: Redis | Cluster;
     connectTimeoutMs: number;
@@ -40,3 +42,6 @@ export interface ResolvedCacheOptions {
     maxMeasurements: number;
   };
 }
+
+/** `RedisTlsOptions` after validation: verification explicit. */
+export type ResolvedRedisTlsOptions = Omit<RedisTlsOptions, 'rejectUnauthorized'> & { rejectUnauthorized: boolean };

@@ -3,11 +3,12 @@ import { HEADER_BYTES, readHeader } from '../codec/envelope-header';
 import type { RedisEntryCodec } from '../codec/redis-entry.codec';
 import type { CacheEntry } from '../interfaces/cache-entry.interface';
 import type { RedisClusterNode } from '../interfaces/cache-module-options.interface';
+import type { ResolvedRedisTlsOptions } from '../interfaces/resolved-cache-options.interface';
 import type { CacheDriver, RedisStatus } from '../interfaces/cache-stats.interface';
 import type { CacheStore, StoreHealth, StoreObserver, StoreRead, StoreStats } from './cache-store.interface';
 import { CircuitBreaker, type CircuitBreakerCounters, type CircuitBreakerOptions, type StoreLogger } from './circuit-breaker';
 import { connectWithin, isCluster, isReplyError, isWrongType, quitClient, type RedisClient } from './redis-connection';
-import { createClient, DISCONNECT_TIMEOUT_MS, reconnectDelay } from './redis-client.factory';
+import { createRedisClient, DISCONNECT_TIMEOUT_MS, reconnectDelay } from './redis-client.factory';
 import { RedisNamespaceScanner } from './redis-namespace.scanner';
 
 export type { StoreLogger } from './circuit-breaker';
@@ -22,6 +23,8 @@ export interface RedisStoreOptions {
   url?: string;
   /** Seed nodes of a Redis Cluster: the store creates (and closes) its own Cluster client. */
   cluster?: { nodes: Array<RedisClusterNode | string> };
+  /** TLS for the client the store creates (every connection it opens, subscribers included, inherits it). */
+  tls?: ResolvedRedisTlsOptions;
   /** A client the user owns: used as is and never closed. Takes precedence over `url` and `cluster`. */
   client?: RedisClient;
   /** Milliseconds `connect()` waits for the first connection before the store starts degraded. */
@@ -89,7 +92,7 @@ export class RedisStore implements CacheStore {
     this.keyCountCacheMs = options.keyCountCacheMs ?? DEFAULT_KEY_COUNT_CACHE_MS;
     this.connectTimeoutMs = options.connectTimeoutMs;
     this.ownsClient = options.client === undefined;
-    this.client = options.client ?? createClient(options);
+    this.client = options.client ?? createRedisClient(options);
     this.breaker = new CircuitBreaker({
       commandTimeoutMs: options.commandTimeoutMs,
       name: 'Redis',

@@ -24,11 +24,15 @@ export function createTieredRedisStore(options: ResolvedCacheOptions, observer: 
     maxEntryBytes: options.maxEntryBytes,
     onOpenFailure: () => observer.decryptFailure?.(),
   });
+  if (options.redis.tls?.rejectUnauthorized === false) {
+    logger.warn('redis.tls.rejectUnauthorized is false: the Redis server certificate is not verified, so a man in the middle can read and change cached data');
+  }
   const redis = new RedisStore({
     namespace: options.namespace,
     codec,
     url: options.redis.url,
     cluster: options.redis.cluster,
+    tls: options.redis.tls,
     client: options.redis.client,
     connectTimeoutMs: options.redis.connectTimeoutMs,
     commandTimeoutMs: options.redis.commandTimeoutMs,
