@@ -353,14 +353,16 @@ export class AIResponseCacheService {
       return false;
     }
     const cachedAt = Date.now();
-    const json = envelopeJson({ value, cachedAt, ...meta });
+    const { operation, textLength, computeMs } = meta;
+    const json = envelopeJson({ value, cachedAt, operation, textLength, computeMs });
     const size = Buffer.byteLength(json, 'utf8');
     if (size > this.options.maxEntryBytes) {
       this.refuseOversize(size, meta.operation);
       return false;
     }
     const expiresAt = cachedAt + ttlSeconds * 1000;
-    const entry: CacheEntry = { value, cachedAt, expiresAt, staleUntil: expiresAt, compressed: false, size, ...meta };
+    // One literal of fixed shape (see entryWith): entries are copied and read on every hot path.
+    const entry: CacheEntry = { value, cachedAt, expiresAt, staleUntil: expiresAt, compressed: false, size, operation, textLength, computeMs };
     const started = performance.now();
     const ok = await this.guard(async () => {
       await this.store.set(key, entry, json);

@@ -14,7 +14,7 @@ import { parseEnvelope } from './entry-envelope';
 export function copyAsStored<T>(value: T, envelopeJson: string): T {
   const copy = copyTree(value);
   if (copy !== NOT_PLAIN) return copy as T;
-  return parseEnvelope(envelopeJson)!.value as T;
+  return parseEnvelope(envelopeJson)!.v as T;
 }
 
 const NOT_PLAIN = Symbol('not a plain JSON tree');

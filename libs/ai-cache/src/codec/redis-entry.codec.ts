@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type { CacheEntry } from '../interfaces/cache-entry.interface';
 import { type CompressionAlgorithm, type Compressor, UNCOMPRESSED_TAG } from './compression/compressor';
 import { compressorFor, compressorForTag } from './compression/compressor.registry';
+import { entryWith } from './cache-entry';
 import { parseEnvelope } from './entry-envelope';
 import type { EntrySealer } from './entry-sealer';
 import { HEADER_BYTES, readHeader, SEALING_NONE, writeHeader } from './envelope-header';
@@ -77,7 +78,7 @@ export class RedisEntryCodec {
       bytes.write(json, HEADER_BYTES, 'utf8');
     }
     const compressed = codecTag !== UNCOMPRESSED_TAG;
-    return { bytes, stored: compressed === entry.compressed ? entry : { ...entry, compressed } };
+    return { bytes, stored: compressed === entry.compressed ? entry : entryWith(entry, entry.value, compressed) };
   }
 
   /** The entry stored in `bytes` under `redisKey`, or undefined when they are not an intact envelope. Never throws. */
@@ -111,14 +112,20 @@ export class RedisEntryCodec {
     if (jsonBytes > this.options.maxEntryBytes) return undefined;
     const text = utf8Text(body, start);
     if (text === undefined) return undefined;
-    const payload = parseEnvelope(text);
-    if (!payload) return undefined;
+    const envelope = parseEnvelope(text);
+    if (!envelope) return undefined;
+    // Built field by field, in one shape: a spread of the parsed envelope (of varying shape) costs a
+    // slow clone on every Redis hit (measured: about a third of decode()).
     return {
-      ...payload,
+      value: envelope.v,
+      cachedAt: envelope.t,
       expiresAt: header.expiresAt,
       staleUntil: header.staleUntil,
       compressed: compressor !== undefined,
       size: jsonBytes,
+      operation: envelope.o,
+      textLength: envelope.l,
+      computeMs: envelope.c,
     };
   }
 }

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { entryWith } from '../codec/cache-entry';
 import { copyAsStored } from '../codec/json-tree-copy';
 import type { CacheEntry } from '../interfaces/cache-entry.interface';
 import type { CacheDriver } from '../interfaces/cache-stats.interface';
@@ -117,7 +118,7 @@ export class MemoryStore implements CacheStore {
    * entry's envelope JSON) until `entry.staleUntil`: the caller may change its own object afterwards.
    */
   keep(key: string, entry: CacheEntry, json: string): void {
-    this.hold(key, { ...entry, value: copyAsStored(entry.value, json) });
+    this.hold(key, entryWith(entry, copyAsStored(entry.value, json)));
   }
 
   /**
