@@ -37,6 +37,12 @@ export interface CacheMonitoringOptions {
   retention?: TtlInput;
   /** Measurements kept per series (ring buffer size). Default 1000. */
   maxMeasurements?: number;
+  /**
+   * Distinct operation names counted and labelled on their own (per-operation counters, Prometheus
+   * `operation` label); operations first seen after this many share the label `other`, so a stream
+   * of made-up operation names cannot grow memory or the metrics page. Default 100.
+   */
+  maxOperations?: number;
 }
 
 export interface TextSizeTiers {

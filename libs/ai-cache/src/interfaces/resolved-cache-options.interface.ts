@@ -33,5 +33,6 @@ export interface ResolvedCacheOptions {
     /** Seconds. */
     retention: number;
     maxMeasurements: number;
+    maxOperations: number;
   };
 }

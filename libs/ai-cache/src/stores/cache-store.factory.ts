@@ -2,6 +2,8 @@ import { Logger } from '@nestjs/common';
 import { CacheEntryCodec } from '../codec/cache-entry.codec';
 import type { ResolvedCacheOptions } from '../interfaces/resolved-cache-options.interface';
 import type { CacheMonitorService } from '../monitor/cache-monitor.service';
+import { loadWithPeer } from '../utils/optional-peer';
+import { describeRedisTarget } from '../utils/redis-target';
 import type { CacheStore } from './cache-store.interface';
 import { MemoryStore } from './memory.store';
 
@@ -13,10 +15,10 @@ export async function createCacheStore(options: ResolvedCacheOptions, monitor: C
   const logger = new Logger('AICache');
   let store: CacheStore;
   if (options.driver === 'redis') {
-    const { createTieredRedisStore } = await import('./tiered-redis-store.factory');
+    // Without ioredis installed, say what to install rather than Node's bare "Cannot find module".
+    const { createTieredRedisStore } = await loadWithPeer('ioredis', 'the redis driver', () => import('./tiered-redis-store.factory'));
     store = createTieredRedisStore(options, monitor, logger);
-    const target = options.redis.client ? 'a user-provided client' : options.redis.cluster ? 'a Redis Cluster' : redactUrl(options.redis.url);
-    logger.log(`Cache driver: redis (${target}), namespace '${options.namespace}', L1 memory tier of ${options.memoryCacheSize} entries`);
+    logger.log(`Cache driver: redis (${describeRedisTarget(options.redis)}), namespace '${options.namespace}', L1 memory tier of ${options.memoryCacheSize} entries`);
   } else {
     const codec = new CacheEntryCodec(options);
     store = new MemoryStore({
@@ -30,9 +32,4 @@ export async function createCacheStore(options: ResolvedCacheOptions, monitor: C
   }
   monitor.attachStore(store);
   return store;
-}
-
-/** Never log a password. */
-function redactUrl(url: string | undefined): string {
-  return (url ?? '').replace(/\/\/([^@/]*)@/, '//***@');
 }
