@@ -1,5 +1,5 @@
-import type { Cluster, Redis } from 'ioredis';
 import type { CacheDriver } from './cache-stats.interface';
+import type { RedisClientOption } from './redis-client.interface';
 
 /** A TTL: seconds (may be fractional), or a duration string such as `'90s'`, `'30m'`, `'2h'`, `'1d'`. */
 export type TtlInput = number | string;
@@ -14,8 +14,8 @@ export interface RedisConnectionOptions {
   url?: string;
   /** Redis Cluster seed nodes: `{ host, port }` objects or `'host:port'` strings. */
   cluster?: { nodes: Array<RedisClusterNode | string> };
-  /** Bring your own ioredis client (standalone or Cluster). The library never closes it. */
-  client?: Redis | Cluster;
+  /** Bring your own ioredis client (`new Redis(…)` or `new Cluster(…)`). The library never closes it. */
+  client?: RedisClientOption;
   /** Milliseconds to wait for the first connection at bootstrap before starting degraded. Default 2000. */
   connectTimeoutMs?: number;
   /** Milliseconds after which one Redis command is abandoned (the call then behaves as a miss). Default 250. */

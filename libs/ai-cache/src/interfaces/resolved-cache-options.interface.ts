@@ -1,6 +1,6 @@
 import type { CacheDriver } from './cache-stats.interface';
 import type { RedisClusterNode, TextSizeTiers } from './cache-module-options.interface';
-import type { Cluster, Redis } from 'ioredis';
+import type { RedisClientOption } from './redis-client.interface';
 
 /** CacheModuleOptions after validation: defaults applied, every TTL in seconds, nothing optional that has a default. */
 export interface ResolvedCacheOptions {
@@ -8,7 +8,7 @@ export interface ResolvedCacheOptions {
   redis: {
     url?: string;
     cluster?: { nodes: RedisClusterNode[] };
-    client?: Redis | Cluster;
+    client?: RedisClientOption;
     connectTimeoutMs: number;
     commandTimeoutMs: number;
   };

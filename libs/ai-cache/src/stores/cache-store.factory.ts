@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { CacheEntryCodec } from '../codec/cache-entry.codec';
+// The redis driver hands `redis.client` to ioredis: see it with ioredis' types (no runtime code).
+import type {} from '../interfaces/ioredis-client.types';
 import type { ResolvedCacheOptions } from '../interfaces/resolved-cache-options.interface';
 import type { CacheMonitorService } from '../monitor/cache-monitor.service';
 import { loadWithPeer } from '../utils/optional-peer';
