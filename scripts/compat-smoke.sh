@@ -227,13 +227,11 @@ if [[ "$only" != readme ]]; then
     require("fs").writeFileSync(process.argv[2], lines.join("\n") + "\n");
   ' "$consumer/node_modules/nestjs-ai-cache/package.json" "$consumer/subpath-imports.ts"
   entries_list="$(grep -oE '^import \* as entry[0-9]+ from "[^"]+"' "$consumer/subpath-imports.ts" | grep -oE '"[^"]+"' | tr -d '"' | tr '\n' ' ')"
-  # module node20 (TypeScript 5.9) is Node 20's own module system: moduleResolution node16, with
-  # require() of ES modules. module node16 models Node 16, which cannot require() an ES module, so
-  # with Nest 12's ESM-only packages it fails for any CommonJS code, the app's own included: it is
-  # checked on Nest 11 only.
-  resolutions=("commonjs node10" "node20 node16" "nodenext nodenext" "esnext bundler")
-  if [[ "$major" == 11 ]]; then resolutions+=("node16 node16"); fi
-  for resolution in "${resolutions[@]}"; do
+  # moduleResolution node16 is checked with module node20 (TypeScript 5.9: Node 20's module system,
+  # which can require() an ES module). module node16 models Node 16, which cannot: with an ESM-only
+  # package (Nest 12, @nestjs/terminus 12) it fails for any CommonJS code, the app's own included,
+  # and this package needs Node >= 20.19 anyway.
+  for resolution in "commonjs node10" "node20 node16" "nodenext nodenext" "esnext bundler"; do
     set -- $resolution
     write_tsconfig "tsconfig.subpaths.$1.json" "$1" "$2" false subpath-imports.ts
     type_check "every exports entry resolves and type-checks, skipLibCheck false (module $1, moduleResolution $2): ${entries_list% }" "tsconfig.subpaths.$1.json"

@@ -57,6 +57,7 @@ export {
   type RegisterCacheMetricsOptions,
 } from './monitor/prom-client.registration';
 export { extractTokenUsage } from './monitor/token-usage';
+export { MAX_JSON_DEPTH, MAX_JSON_LENGTH } from './keys/json-walk';
 export { CACHE_STORE, RESOLVED_CACHE_OPTIONS, DEFAULT_OPERATION_TTLS } from './cache.constants';
 export type { CacheStore, StoredEntry, CacheTier, StoreStats, StoreHealth } from './stores/cache-store.interface';
 export * from './interfaces';
