@@ -111,9 +111,21 @@ write_tsconfig() { # <name> <module> <moduleResolution> <skipLibCheck> <files...
   ' "$consumer/$name" "$module" "$resolution" "$skip" "$@"
 }
 
+# With skipLibCheck false, tsc also reports errors inside other packages' own declarations (an
+# optional peer's .d.ts that needs a lib this app lacks): those are shown, but only errors in our
+# declarations or in the consumer's file fail the check.
 type_check() { # <what> <tsconfig name>
   if (cd "$consumer" && "$tsc" -p "$2" --pretty false) >"$log" 2>&1; then
     record PASS "types: $1"
+    return
+  fi
+  local ours others
+  ours="$(grep -E '^[^ ].*: error TS' "$log" | grep -vE '^node_modules/' || true)"
+  ours+="$(grep -E '^node_modules/nestjs-ai-cache/.*: error TS' "$log" || true)"
+  others="$(grep -cE '^node_modules/.*: error TS' "$log" | tr -d ' ')"
+  if [[ -z "$ours" && "$others" -gt 0 ]]; then
+    record PASS "types: $1 (ignored: $others errors inside other packages' own declarations, below)"
+    grep -E '^node_modules/.*: error TS' "$log" | sed -e 's/^/        /' | head -10
   else
     record FAIL "types: $1"
     show_log
