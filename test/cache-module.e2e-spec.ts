@@ -1,4 +1,4 @@
-import { Injectable, Module } from '@nestjs/common';
+import { Injectable, Logger, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import {
@@ -10,6 +10,7 @@ import {
   CacheOptionsError,
   cacheConfig,
 } from '@app/ai-cache';
+import { RedisServer } from './support/redis-harness';
 
 const request = { text: 'The quick brown fox', operation: 'summarize', options: { max_length: 50 } };
 
@@ -114,6 +115,55 @@ describe('CacheModule wiring', () => {
     );
     expect(error).toBeInstanceOf(CacheOptionsError);
     expect((error as CacheOptionsError).option).toBe(option);
+  });
+
+  it.each([
+    ['driver: redis in code', () => [CacheModule.forRoot({ driver: 'redis' })]],
+    ['CACHE_DRIVER=redis in the environment', () => {
+      process.env.CACHE_DRIVER = 'redis';
+      return [ConfigModule.forRoot({ ignoreEnvFile: true }), CacheModule.forRootAsync(cacheConfig.asProvider())];
+    }],
+  ])('fails bootstrap with %s and no url, cluster or client, naming redis.url (never a default address)', async (_how, imports) => {
+    const error = await boot(imports()).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(CacheOptionsError);
+    expect((error as CacheOptionsError).option).toBe('redis.url');
+    expect((error as Error).message).toContain('set redis.url (env REDIS_URL), redis.cluster.nodes (env REDIS_CLUSTER_NODES) or redis.client');
+  });
+
+  it('logs the Redis it uses at bootstrap, port spelled out and credentials masked', async () => {
+    const server = await RedisServer.start();
+    // Set once started: the harness checks readiness without a password.
+    await server.cli('CONFIG', 'SET', 'requirepass', 'secret-password');
+    const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    try {
+      const url = `redis://:secret-password@127.0.0.1:${server.port}/2`;
+      const app = await boot([CacheModule.forRoot({ redis: { url }, namespace: 'logged', memoryCacheSize: 0 })]);
+      const cache = app.get(AIResponseCacheService);
+      await cache.cacheResponse(request, 'stored');
+      expect((await cache.getCachedResponse(request))?.tier).toBe('redis');
+      await app.close();
+      const lines = log.mock.calls.map(([message]) => String(message));
+      expect(lines).toContain(`Cache driver: redis (redis://***@127.0.0.1:${server.port}/2), namespace 'logged', no L1 memory tier`);
+      expect(lines.join('\n')).not.toContain('secret-password');
+    } finally {
+      log.mockRestore();
+      await server.stop();
+    }
+  });
+
+  it('takes the monitoring thresholds from the environment, validated like every option', async () => {
+    Object.assign(process.env, { CACHE_MONITORING_MAX_OPERATIONS: '2', CACHE_SLOW_OPERATION_MS: '5', CACHE_MEMORY_WARNING_BYTES: '1024' });
+    const app = await boot([ConfigModule.forRoot({ ignoreEnvFile: true }), CacheModule.forRootAsync(cacheConfig.asProvider())]);
+    const cache = app.get(AIResponseCacheService);
+    for (const operation of ['summarize', 'qa', 'translate', 'chat']) await cache.getCachedResponse({ text: 'x', operation });
+    expect(Object.keys(app.get(CacheMonitorService).getTotals().lookups)).toEqual(['summarize', 'qa', 'other']);
+    expect(app.get(CacheMonitorService).getMemoryUsageStats()).toMatchObject({ warningThresholdMb: 1024 / (1024 * 1024) });
+    await app.close();
+
+    process.env.CACHE_MEMORY_CRITICAL_BYTES = '512';
+    await expect(boot([ConfigModule.forRoot({ ignoreEnvFile: true }), CacheModule.forRootAsync(cacheConfig.asProvider())])).rejects.toThrow(
+      /`monitoring\.memoryCriticalBytes`.*512/,
+    );
   });
 
   it('fails bootstrap for a bad environment variable, naming the option', async () => {

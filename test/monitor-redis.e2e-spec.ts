@@ -48,14 +48,14 @@ describe('operator endpoints on Redis (e2e, real redis-server)', () => {
     expect(stats.performance.memoryUsage.current.redisMemoryBytes).toBeGreaterThan(0);
 
     const metrics = (await request(second.getHttpServer()).get('/metrics').expect(200)).text;
-    expect(metricValue(metrics, 'ai_cache_hits_total{operation="key_points",tier="redis"}')).toBe(1);
-    expect(metricValue(metrics, 'ai_cache_hits_total{operation="key_points",tier="memory"}')).toBe(1);
-    expect(metricValue(metrics, 'ai_cache_misses_total{operation="key_points",tier="redis"}')).toBe(0);
-    expect(metricValue(metrics, 'ai_cache_redis_keys')).toBe(1);
-    expect(metricValue(metrics, 'ai_cache_redis_used_memory_bytes')).toBeGreaterThan(0);
-    expect(metricValue(metrics, 'ai_cache_degraded')).toBe(0);
+    expect(metricValue(metrics, 'ai_cache_hits_total{cache="monitored",operation="key_points",tier="redis"}')).toBe(1);
+    expect(metricValue(metrics, 'ai_cache_hits_total{cache="monitored",operation="key_points",tier="memory"}')).toBe(1);
+    expect(metricValue(metrics, 'ai_cache_misses_total{cache="monitored",operation="key_points",tier="redis"}')).toBe(0);
+    expect(metricValue(metrics, 'ai_cache_redis_keys{cache="monitored"}')).toBe(1);
+    expect(metricValue(metrics, 'ai_cache_redis_used_memory_bytes{cache="monitored"}')).toBeGreaterThan(0);
+    expect(metricValue(metrics, 'ai_cache_degraded{cache="monitored"}')).toBe(0);
     // The first instance computed; the second one saved that model time.
-    expect(metricValue(metrics, 'ai_cache_compute_seconds_saved_total')).toBeGreaterThan(0);
+    expect(metricValue(metrics, 'ai_cache_compute_seconds_saved_total{cache="monitored"}')).toBeGreaterThan(0);
   });
 
   it('shows an outage: degraded health, gauge and counters, then recovery', async () => {
@@ -70,10 +70,10 @@ describe('operator endpoints on Redis (e2e, real redis-server)', () => {
     expect(snapshot.degraded).toBe(true);
     expect(snapshot.counters.redisErrors + snapshot.counters.degradedOperations).toBeGreaterThan(0);
     const metrics = (await http().get('/metrics')).text;
-    expect(metricValue(metrics, 'ai_cache_degraded')).toBe(1);
-    expect(metricValue(metrics, 'ai_cache_errors_total{source="redis"}')).toBe(snapshot.counters.redisErrors);
+    expect(metricValue(metrics, 'ai_cache_degraded{cache="monitored"}')).toBe(1);
+    expect(metricValue(metrics, 'ai_cache_errors_total{cache="monitored",source="redis"}')).toBe(snapshot.counters.redisErrors);
     // Served from memory meanwhile: 2 misses, 8 hits.
-    expect(metricValue(metrics, 'ai_cache_hits_total{operation="sentiment",tier="memory"}')).toBe(8);
+    expect(metricValue(metrics, 'ai_cache_hits_total{cache="monitored",operation="sentiment",tier="memory"}')).toBe(8);
 
     await server.restart();
     expect(await waitUntil(async () => (await http().get('/health')).body.status === 'up', { attempts: 300, intervalMs: 50 })).toBe(true);

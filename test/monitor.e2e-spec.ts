@@ -52,18 +52,18 @@ describe('operator endpoints of the demo app (e2e, memory driver)', () => {
       expect(mediaType).toBe('text/plain');
       expect(parameters.sort()).toEqual(['charset=utf-8', 'version=0.0.4']);
       expect(response.text).toContain('# TYPE ai_cache_hits_total counter\n');
-      expect(response.text).toContain('ai_cache_hits_total{operation="summarize",tier="memory"} 2\n');
-      expect(response.text).toContain('ai_cache_hits_total{operation="sentiment",tier="memory"} 1\n');
-      expect(response.text).toContain('ai_cache_misses_total{operation="summarize",tier="memory"} 1\n');
-      expect(response.text).toContain('ai_cache_computations_total 2\n');
-      expect(response.text).toMatch(/^ai_cache_hit_ratio 0\.6\n/m);
-      expect(response.text).toMatch(/^ai_cache_operation_latency_seconds\{kind="get",operation="summarize",tier="memory",quantile="0\.99"\} \d/m);
+      expect(response.text).toContain('ai_cache_hits_total{cache="ai_cache",operation="summarize",tier="memory"} 2\n');
+      expect(response.text).toContain('ai_cache_hits_total{cache="ai_cache",operation="sentiment",tier="memory"} 1\n');
+      expect(response.text).toContain('ai_cache_misses_total{cache="ai_cache",operation="summarize",tier="memory"} 1\n');
+      expect(response.text).toContain('ai_cache_computations_total{cache="ai_cache"} 2\n');
+      expect(response.text).toMatch(/^ai_cache_hit_ratio\{cache="ai_cache"\} 0\.6\n/m);
+      expect(response.text).toMatch(/^ai_cache_operation_latency_seconds\{cache="ai_cache",kind="get",operation="summarize",tier="memory",quantile="0\.99"\} \d/m);
     });
 
     it("shows the same cache metrics in the app's prom-client registry (registered at bootstrap)", async () => {
       const ours = (await get$('/metrics')).text;
       const registry = await promRegister.metrics();
-      for (const name of ['ai_cache_hits_total', 'ai_cache_misses_total', 'ai_cache_operations_total', 'ai_cache_hit_ratio']) {
+      for (const name of ['ai_cache_hits_total', 'ai_cache_misses_total', 'ai_cache_operation_duration_seconds_bucket', 'ai_cache_operation_duration_seconds_count', 'ai_cache_hit_ratio']) {
         expect(sampleLines(registry, `${name}{`).concat(sampleLines(registry, `${name} `))).toEqual(
           sampleLines(ours, `${name}{`).concat(sampleLines(ours, `${name} `)),
         );
@@ -192,7 +192,7 @@ describe('operator endpoints of the demo app (e2e, memory driver)', () => {
       const stats = (await get$('/cache/stats')).body;
       expect(stats.performance.invalidation).toMatchObject({ totalInvalidations: 1, totalKeysInvalidated: 1, patterns: { mostCommonPatterns: { summarize: 1 } } });
       expect(stats.invalidationRecommendations).toEqual([expect.objectContaining({ issue: 'Dominant invalidation pattern' })]);
-      expect((await get$('/metrics')).text).toContain('ai_cache_invalidations_total{type="operation"} 1\n');
+      expect((await get$('/metrics')).text).toContain('ai_cache_invalidations_total{cache="ai_cache",type="operation"} 1\n');
     });
 
     it('invalidates by pattern with the key', async () => {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { BenchContext } from '../support/bench-context';
 import { createOurCache } from '../support/contexts';
-import { REQUEST_OPTIONS, textOfSize } from '../support/fixtures';
+import { CHAT_REQUEST_OPTIONS, REQUEST_OPTIONS, textOfSize } from '../support/fixtures';
 import { runScenario, type ScenarioResult } from '../support/scenario';
 
 export async function keyBuildScenarios(ctx: BenchContext): Promise<ScenarioResult[]> {
@@ -38,8 +38,37 @@ export async function keyBuildScenarios(ctx: BenchContext): Promise<ScenarioResu
         ),
       );
     }
+    results.push(await chatRequestKeyScenario(ctx, ours.cache));
     return results;
   } finally {
     await ours.app.close();
   }
+}
+
+/**
+ * Options that are not flat (a chat request: messages and tools) take the canonical walk, with its
+ * key sorting, depth and size bounds; the flat rows above never reach it. Against the cheapest key
+ * anyone could build for the same request: SHA-256 over `JSON.stringify` (not canonical, so two
+ * option orders would give two keys).
+ */
+async function chatRequestKeyScenario(ctx: BenchContext, cache: { buildKey(request: object): string }): Promise<ScenarioResult> {
+  const text = textOfSize(300, 300);
+  const request = { text, operation: 'chat', options: CHAT_REQUEST_OPTIONS };
+  ctx.log('keys: build for a chat request with nested options');
+  return runScenario(
+    {
+      id: 'keys.build.chat-options',
+      group: 'key building',
+      title: 'key for a chat request (nested options: 6 messages, 1 tool)',
+      unit: 'ops/s',
+      higherIsBetter: true,
+      timing: { sync: true, batch: 16, repMs: 150 },
+      contenders: [
+        { name: 'nestjs-ai-cache buildKey()', kind: 'ours', op: () => cache.buildKey(request) },
+        { name: 'SHA-256 of JSON.stringify(request)', kind: 'baseline', op: () => createHash('sha256').update(JSON.stringify(request)).digest('base64url') },
+      ],
+    },
+    ctx.reps,
+    ctx.repMsScale,
+  );
 }

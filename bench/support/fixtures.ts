@@ -33,6 +33,30 @@ export function aiResponse(i: number): Record<string, unknown> {
 
 export const REQUEST_OPTIONS = Object.freeze({ model: 'gpt-4o-mini', temperature: 0.2, max_tokens: 512, language: 'en' });
 
+/** Chat-completion-shaped options (messages and a tool schema): nested, so keys take the canonical walk. */
+export const CHAT_REQUEST_OPTIONS = Object.freeze({
+  model: 'gpt-4o-mini',
+  temperature: 0.2,
+  messages: [
+    { role: 'system', content: excerpt(1, 200, 30) },
+    { role: 'user', content: excerpt(2, 160, 31) },
+    { role: 'assistant', content: excerpt(3, 240, 32) },
+    { role: 'user', content: excerpt(4, 120, 33) },
+    { role: 'assistant', content: excerpt(5, 200, 34) },
+    { role: 'user', content: excerpt(6, 80, 35) },
+  ],
+  tools: [
+    {
+      type: 'function',
+      function: {
+        name: 'lookup_order',
+        description: excerpt(7, 60, 36),
+        parameters: { type: 'object', properties: { orderId: { type: 'string' }, verbose: { type: 'boolean' } }, required: ['orderId'] },
+      },
+    },
+  ],
+});
+
 /** A summarize request with a 300-character text and options (`salt` separates request families). */
 export function aiRequest(i: number, salt = 0): AIRequest {
   return { text: excerpt(i, 300, 10 + salt), operation: 'summarize', options: { ...REQUEST_OPTIONS } };

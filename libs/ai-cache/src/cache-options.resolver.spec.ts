@@ -27,7 +27,7 @@ describe('resolveCacheOptions', () => {
       textSizeTiers: { small: 500, medium: 5000, large: 50000 },
       readableKeys: false,
       redis: { connectTimeoutMs: 2000, commandTimeoutMs: 250 },
-      monitoring: { memoryWarningBytes: 50 * 1024 * 1024, memoryCriticalBytes: 100 * 1024 * 1024, retention: 3600, maxMeasurements: 1000 },
+      monitoring: { memoryWarningBytes: 50 * 1024 * 1024, memoryCriticalBytes: 100 * 1024 * 1024, retention: 3600, maxMeasurements: 1000, maxOperations: 100 },
     });
     expect(resolved.maxBytes).toBeUndefined();
   });
@@ -49,8 +49,11 @@ describe('resolveCacheOptions', () => {
       expect(resolveCacheOptions({ driver: 'memory', redis: { url: 'redis://h:1' } }).driver).toBe('memory');
     });
 
-    it('defaults the url of a bare redis driver to the local Redis', () => {
-      expect(resolveCacheOptions({ driver: 'redis' }).redis.url).toBe('redis://127.0.0.1:6379');
+    it('never picks an address itself: a bare redis driver fails naming what to set', () => {
+      const error = errorOf({ driver: 'redis' });
+      expect(error.option).toBe('redis.url');
+      expect(error.message).toMatch(/redis driver needs a Redis to use: set redis\.url \(env REDIS_URL\), redis\.cluster\.nodes \(env REDIS_CLUSTER_NODES\) or redis\.client/);
+      expect(errorOf({ driver: 'redis', redis: { connectTimeoutMs: 100 } }).option).toBe('redis.url');
     });
 
     it("parses 'host:port' cluster nodes", () => {
@@ -86,6 +89,9 @@ describe('resolveCacheOptions', () => {
     [{ redis: { cluster: { nodes: ['nohost'] } } }, 'redis.cluster.nodes[0]'],
     [{ redis: { client: 'redis://x' } }, 'redis.client'],
     [{ monitoring: { retention: 'forever' } }, 'monitoring.retention'],
+    [{ monitoring: { maxOperations: 0 } }, 'monitoring.maxOperations'],
+    [{ monitoring: { memoryWarningBytes: 2048, memoryCriticalBytes: 1024 } }, 'monitoring.memoryCriticalBytes'],
+    [{ monitoring: { slowOperationMs: 'slow' } }, 'monitoring.slowOperationMs'],
     [{ defaultTTL: 10 }, 'defaultTTL'],
     [{ redis: { host: 'x' } }, 'redis.host'],
   ])('rejects %p naming `%s`', (options, option) => {

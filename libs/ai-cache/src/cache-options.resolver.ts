@@ -26,7 +26,8 @@ import { parseDurationSeconds } from './utils/duration';
 export { CacheOptionsError } from './cache-options.error';
 
 const MiB = 1024 * 1024;
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+/** Distinct operation names the monitor labels on its own; the rest share the label `other`. */
+export const DEFAULT_MONITORED_OPERATIONS = 100;
 
 /**
  * Namespaces are key prefixes and SCAN patterns: `:` would let `a` see `a:b`'s keys, and glob
@@ -44,7 +45,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
 const KNOWN_REDIS_OPTIONS: ReadonlySet<string> = new Set(['url', 'tls', 'cluster', 'client', 'connectTimeoutMs', 'commandTimeoutMs']);
 const KNOWN_MONITORING_OPTIONS: ReadonlySet<string> = new Set([
   'memoryWarningBytes', 'memoryCriticalBytes', 'slowOperationMs', 'invalidationWarningPerHour',
-  'invalidationCriticalPerHour', 'retention', 'maxMeasurements',
+  'invalidationCriticalPerHour', 'retention', 'maxMeasurements', 'maxOperations',
 ]);
 
 function rejectUnknown(value: object, known: ReadonlySet<string>, prefix: string): void {
@@ -165,6 +166,7 @@ function resolveMonitoring(raw: Record<string, unknown> | undefined): ResolvedCa
     ),
     retention: m.retention === undefined ? 3600 : resolveTtl(m.retention, 'monitoring.retention'),
     maxMeasurements: integer(m.maxMeasurements, 'monitoring.maxMeasurements', 1000, 1, 1_000_000),
+    maxOperations: integer(m.maxOperations, 'monitoring.maxOperations', DEFAULT_MONITORED_OPERATIONS, 1, 100_000),
   };
 }
 
@@ -200,8 +202,15 @@ export function resolveCacheOptions(options: CacheModuleOptions | undefined | nu
   }
   const maxBytes = raw.maxBytes === undefined ? undefined : integer(raw.maxBytes, 'maxBytes', 0, 1);
   const driver = resolveDriver(raw.driver, redis);
-  // `driver: 'redis'` alone means "the local Redis", as ioredis itself defaults.
-  if (driver === 'redis' && !redis.url && !redis.cluster && !redis.client) redis.url = DEFAULT_REDIS_URL;
+  // Never a default address: `CACHE_DRIVER=redis` with REDIS_URL forgotten would otherwise use
+  // whatever listens on localhost:6379, which in production is rarely the Redis meant.
+  if (driver === 'redis' && !redis.url && !redis.cluster && !redis.client) {
+    throw new CacheOptionsError(
+      'redis.url',
+      "the redis driver needs a Redis to use: set redis.url (env REDIS_URL), redis.cluster.nodes (env REDIS_CLUSTER_NODES) or redis.client",
+      redis.url,
+    );
+  }
   return {
     driver,
     redis,

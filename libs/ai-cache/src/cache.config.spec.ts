@@ -36,6 +36,51 @@ describe('cacheOptionsFromEnv', () => {
     expect(resolveCacheOptions(options)).toMatchObject({ defaultTtl: 7200, operationTtls: { qa: 1800, translate: 45 } });
   });
 
+  it('maps the monitoring thresholds, which the resolver then validates', () => {
+    const env = {
+      CACHE_MEMORY_WARNING_BYTES: '1048576',
+      CACHE_MEMORY_CRITICAL_BYTES: '4194304',
+      CACHE_SLOW_OPERATION_MS: '20',
+      CACHE_INVALIDATION_WARNING_PER_HOUR: '10',
+      CACHE_INVALIDATION_CRITICAL_PER_HOUR: '30',
+      CACHE_MONITORING_RETENTION: '2h',
+      CACHE_MONITORING_MAX_MEASUREMENTS: '500',
+      CACHE_MONITORING_MAX_OPERATIONS: '40',
+    };
+    expect(cacheOptionsFromEnv(env).monitoring).toEqual({
+      memoryWarningBytes: 1048576,
+      memoryCriticalBytes: 4194304,
+      slowOperationMs: 20,
+      invalidationWarningPerHour: 10,
+      invalidationCriticalPerHour: 30,
+      retention: '2h',
+      maxMeasurements: 500,
+      maxOperations: 40,
+    });
+    expect(resolveCacheOptions(cacheOptionsFromEnv(env)).monitoring).toEqual({
+      memoryWarningBytes: 1048576,
+      memoryCriticalBytes: 4194304,
+      slowOperationMs: 20,
+      invalidationWarningPerHour: 10,
+      invalidationCriticalPerHour: 30,
+      retention: 7200,
+      maxMeasurements: 500,
+      maxOperations: 40,
+    });
+    expect(cacheOptionsFromEnv({ CACHE_MONITORING_RETENTION: '600' }).monitoring).toEqual({ retention: 600 });
+  });
+
+  it.each([
+    ['CACHE_MEMORY_WARNING_BYTES', 'lots', 'monitoring.memoryWarningBytes'],
+    ['CACHE_MEMORY_CRITICAL_BYTES', '-1', 'monitoring.memoryCriticalBytes'],
+    ['CACHE_SLOW_OPERATION_MS', '0', 'monitoring.slowOperationMs'],
+    ['CACHE_INVALIDATION_WARNING_PER_HOUR', '1.5', 'monitoring.invalidationWarningPerHour'],
+    ['CACHE_MONITORING_RETENTION', 'forever', 'monitoring.retention'],
+    ['CACHE_MONITORING_MAX_OPERATIONS', '0', 'monitoring.maxOperations'],
+  ])('rejects a bad %s naming `%s`', (name, value, option) => {
+    expect(() => resolveCacheOptions(cacheOptionsFromEnv({ [name]: value }))).toThrow(`\`${option}\``);
+  });
+
   it('keeps a non-numeric value as written so the validation error shows it', () => {
     expect(() => resolveCacheOptions(cacheOptionsFromEnv({ CACHE_MAX_SIZE: 'lots' }))).toThrow(/`maxSize`.*"lots"/);
     expect(() => resolveCacheOptions(cacheOptionsFromEnv({ CACHE_COMPRESSION_LEVEL: '12' }))).toThrow(/`compressionLevel`/);

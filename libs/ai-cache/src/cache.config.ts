@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { CacheOptionsError } from './cache-options.resolver';
-import type { CacheModuleOptions } from './interfaces/cache-module-options.interface';
+import type { CacheModuleOptions, CacheMonitoringOptions } from './interfaces/cache-module-options.interface';
 import { redisTlsFromEnv } from './redis-tls.options';
 
 type Env = Record<string, string | undefined>;
@@ -48,6 +48,7 @@ export function cacheOptionsFromEnv(env: Env = process.env): CacheModuleOptions 
     connectTimeoutMs: numeric(read(env, 'REDIS_CONNECT_TIMEOUT_MS')) as number | undefined,
     commandTimeoutMs: numeric(read(env, 'REDIS_COMMAND_TIMEOUT_MS')) as number | undefined,
   });
+  const monitoring = monitoringFromEnv(env);
   const readableKeys = read(env, 'CACHE_READABLE_KEYS');
   return compact({
     driver: read(env, 'CACHE_DRIVER') as CacheModuleOptions['driver'],
@@ -66,7 +67,24 @@ export function cacheOptionsFromEnv(env: Env = process.env): CacheModuleOptions 
     textHashThreshold: numeric(read(env, 'CACHE_TEXT_HASH_THRESHOLD')) as number | undefined,
     maxEntryBytes: numeric(read(env, 'CACHE_MAX_ENTRY_BYTES')) as number | undefined,
     readableKeys: readableKeys === undefined ? undefined : ((readableKeys === 'true' || readableKeys === '1' ? true : readableKeys) as boolean),
+    monitoring: Object.keys(monitoring).length > 0 ? monitoring : undefined,
   }) as CacheModuleOptions;
+}
+
+/** `monitoring.*` thresholds; the resolver validates them like any other option (and names them). */
+function monitoringFromEnv(env: Env): CacheMonitoringOptions {
+  const value = (name: string) => numeric(read(env, name)) as number | undefined;
+  return compact({
+    memoryWarningBytes: value('CACHE_MEMORY_WARNING_BYTES'),
+    memoryCriticalBytes: value('CACHE_MEMORY_CRITICAL_BYTES'),
+    slowOperationMs: value('CACHE_SLOW_OPERATION_MS'),
+    invalidationWarningPerHour: value('CACHE_INVALIDATION_WARNING_PER_HOUR'),
+    invalidationCriticalPerHour: value('CACHE_INVALIDATION_CRITICAL_PER_HOUR'),
+    // Seconds or a duration ('2h'), as every TTL.
+    retention: numeric(read(env, 'CACHE_MONITORING_RETENTION')),
+    maxMeasurements: value('CACHE_MONITORING_MAX_MEASUREMENTS'),
+    maxOperations: value('CACHE_MONITORING_MAX_OPERATIONS'),
+  });
 }
 
 /**

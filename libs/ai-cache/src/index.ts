@@ -57,6 +57,7 @@ export {
   type RegisterCacheMetricsOptions,
 } from './monitor/prom-client.registration';
 export { extractTokenUsage } from './monitor/token-usage';
+export { MAX_JSON_DEPTH, MAX_JSON_LENGTH } from './keys/json-walk';
 export { CACHE_STORE, RESOLVED_CACHE_OPTIONS, DEFAULT_OPERATION_TTLS } from './cache.constants';
 export { redisAclRuleFor, REDIS_ACL_COMMANDS, type RedisAclRuleOptions } from './stores/redis-acl.rule';
 export type { CacheStore, StoreRead, CacheTier, StoreStats, StoreHealth, StoreObserver } from './stores/cache-store.interface';

@@ -32,7 +32,7 @@ describe('entry points', () => {
       const monitor = new CacheMonitorService(resolveCacheOptions({}));
       expect(() => monitor.onApplicationBootstrap()).not.toThrow();
       monitor.recordLookup('qa', 'miss', 1);
-      expect(monitor.toPrometheus()).toContain('ai_cache_misses_total{operation="qa",tier="memory"} 1');
+      expect(monitor.toPrometheus()).toContain('ai_cache_misses_total{cache="ai_cache",operation="qa",tier="memory"} 1');
       monitor.onApplicationShutdown();
     });
   });

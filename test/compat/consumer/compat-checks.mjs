@@ -234,6 +234,35 @@ export async function runCompatChecks({ style, consumerDir, load, redisUrl }) {
     assert.fail(`ioredis was loaded at load time although only the memory driver ran; required by: ${importers.join(', ') || 'unknown'}`);
   });
 
+  // Every entry of the package's `exports` (with every optional peer installed): the subpath
+  // adapters are loaded the way this kind of application loads them.
+  const manifest = JSON.parse(readFileSync(join(consumerDir, 'node_modules', 'nestjs-ai-cache', 'package.json'), 'utf8'));
+  const subpaths = Object.keys(manifest.exports).filter((key) => key !== '.' && key !== './package.json');
+  await check(`every subpath entry loads (${subpaths.map((s) => `nestjs-ai-cache${s.slice(1)}`).join(', ')})`, ['modules'], async () => {
+    for (const subpath of subpaths) {
+      const specifier = `nestjs-ai-cache${subpath.slice(1)}`;
+      const loaded = style === 'esm' ? await import(specifier) : createRequire(join(consumerDir, 'package.json'))(specifier);
+      assert.ok(Object.keys(loaded).length > 0, `${specifier} exports nothing`);
+    }
+  });
+
+  await check(`nestjs-ai-cache/terminus with @nestjs/terminus ${installedVersion(consumerDir, '@nestjs/terminus')}: the indicator reports up`, ['modules'], async () => {
+    const { common, core, lib } = state.modules;
+    const consumerRequire = createRequire(join(consumerDir, 'package.json'));
+    const terminus = style === 'esm' ? await import('nestjs-ai-cache/terminus') : consumerRequire('nestjs-ai-cache/terminus');
+    const AppModule = moduleClass(common, 'TerminusAppModule', {
+      imports: [lib.CacheModule.forRoot({ namespace: `compat_terminus_${style}` }), terminus.CacheHealthModule],
+    });
+    const app = await core.NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
+    try {
+      const result = await app.get(terminus.CacheHealthIndicator).isHealthy('cache');
+      assert.equal(result.cache?.status, 'up', `isHealthy: ${JSON.stringify(result)}`);
+      assert.equal(result.cache?.driver, 'memory', `isHealthy: ${JSON.stringify(result)}`);
+    } finally {
+      await app.close();
+    }
+  });
+
   const ioredisVersion = installedVersion(consumerDir, 'ioredis');
   await check(`redis driver (ioredis ${ioredisVersion}): a response comes back from the redis tier; health up`, ['modules'], async () => {
     if (!redisUrl) return 'no redis-server on this machine';

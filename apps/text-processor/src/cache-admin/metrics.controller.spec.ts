@@ -14,7 +14,7 @@ describe('MetricsController', () => {
     }).compile();
     moduleRef.get(CacheMonitorService).recordLookup('qa', 'miss', 1);
     const text = moduleRef.get(MetricsController).metrics();
-    expect(text).toContain('ai_cache_misses_total{operation="qa",tier="memory"} 1\n');
+    expect(text).toContain('ai_cache_misses_total{cache="ai_cache",operation="qa",tier="memory"} 1\n');
     expect(text).toBe(moduleRef.get(CacheMonitorService).toPrometheus());
     await moduleRef.close();
   });

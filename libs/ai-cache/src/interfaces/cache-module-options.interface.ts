@@ -1,6 +1,6 @@
-import type { Cluster, Redis } from 'ioredis';
 import type { CompressionAlgorithm } from '../codec/compression/compressor';
 import type { CacheDriver } from './cache-stats.interface';
+import type { RedisClientOption } from './redis-client.interface';
 
 /** A TTL: seconds (may be fractional), or a duration string such as `'90s'`, `'30m'`, `'2h'`, `'1d'`. */
 export type TtlInput = number | string;
@@ -37,8 +37,8 @@ export interface RedisConnectionOptions {
   tls?: RedisTlsOptions;
   /** Redis Cluster seed nodes: `{ host, port }` objects or `'host:port'` strings. */
   cluster?: { nodes: Array<RedisClusterNode | string> };
-  /** Bring your own ioredis client (standalone or Cluster). The library never closes it. */
-  client?: Redis | Cluster;
+  /** Bring your own ioredis client (`new Redis(…)` or `new Cluster(…)`). The library never closes it. */
+  client?: RedisClientOption;
   /** Milliseconds to wait for the first connection at bootstrap before starting degraded. Default 2000. */
   connectTimeoutMs?: number;
   /** Milliseconds after which one Redis command is abandoned (the call then behaves as a miss). Default 250. */
@@ -60,6 +60,12 @@ export interface CacheMonitoringOptions {
   retention?: TtlInput;
   /** Measurements kept per series (ring buffer size). Default 1000. */
   maxMeasurements?: number;
+  /**
+   * Distinct operation names counted and labelled on their own (per-operation counters, Prometheus
+   * `operation` label); operations first seen after this many share the label `other`, so a stream
+   * of made-up operation names cannot grow memory or the metrics page. Default 100.
+   */
+  maxOperations?: number;
 }
 
 export interface TextSizeTiers {

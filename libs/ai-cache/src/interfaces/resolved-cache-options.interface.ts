@@ -1,7 +1,7 @@
 import type { CompressionAlgorithm } from '../codec/compression/compressor';
 import type { CacheDriver } from './cache-stats.interface';
 import type { RedisClusterNode, RedisTlsOptions, TextSizeTiers } from './cache-module-options.interface';
-import type { Cluster, Redis } from 'ioredis';
+import type { RedisClientOption } from './redis-client.interface';
 
 /** CacheModuleOptions after validation: defaults applied, every TTL in seconds, nothing optional that has a default. */
 export interface ResolvedCacheOptions {
@@ -11,7 +11,7 @@ export interface ResolvedCacheOptions {
     /** Validated; present only when the user gave TLS options (a bare `rediss://` url uses Node's defaults). */
     tls?: ResolvedRedisTlsOptions;
     cluster?: { nodes: RedisClusterNode[] };
-    client?: Redis | Cluster;
+    client?: RedisClientOption;
     connectTimeoutMs: number;
     commandTimeoutMs: number;
   };
@@ -40,6 +40,7 @@ export interface ResolvedCacheOptions {
     /** Seconds. */
     retention: number;
     maxMeasurements: number;
+    maxOperations: number;
   };
 }
 

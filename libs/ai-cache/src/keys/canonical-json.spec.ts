@@ -1,4 +1,4 @@
-import { assertJsonCompatible, canonicalJson } from './canonical-json';
+import { assertJsonCompatible, canonicalJson, MAX_JSON_DEPTH, MAX_JSON_LENGTH } from './canonical-json';
 
 describe('canonicalJson', () => {
   it('sorts object keys at every depth, whatever the insertion order', () => {
@@ -187,5 +187,58 @@ describe('assertJsonCompatible', () => {
     const wrapper = { toJSON: () => ({ inner: () => 1 }) };
     expect(() => assertJsonCompatible({ w: wrapper })).toThrow(/value\.w\.inner: a function/);
     expect(() => assertJsonCompatible({ w: { toJSON: () => 'fine' } })).not.toThrow();
+  });
+});
+
+/** `{ a: { a: … } }`, `levels` objects deep (the outermost is level 1). */
+function nested(levels: number): Record<string, unknown> {
+  let value: Record<string, unknown> = {};
+  for (let level = 1; level < levels; level++) value = { a: value };
+  return value;
+}
+
+describe.each([
+  ['canonicalJson', (value: unknown, path: string) => void canonicalJson(value, path)],
+  ['assertJsonCompatible', (value: unknown, path: string) => assertJsonCompatible(value, path)],
+])('%s bounds (depth and JSON length)', (_name, walk) => {
+  it(`accepts ${MAX_JSON_DEPTH} levels of nesting and refuses one more, naming where`, () => {
+    expect(() => walk(nested(MAX_JSON_DEPTH), 'options')).not.toThrow();
+    expect(() => walk({ list: [nested(MAX_JSON_DEPTH - 2)] }, 'options')).not.toThrow();
+    expect(() => walk({ list: [nested(MAX_JSON_DEPTH - 1)] }, 'options')).toThrow(/options\.list\[0\](\.a){98}: nested deeper/);
+    const tooDeep = `options${'.a'.repeat(MAX_JSON_DEPTH)}: nested deeper than ${MAX_JSON_DEPTH} levels`;
+    expect(() => walk(nested(MAX_JSON_DEPTH + 1), 'options')).toThrow(new TypeError(`Cannot serialize ${tooDeep}`));
+  });
+
+  it('refuses options nested 5000 deep with a TypeError, not a stack overflow', () => {
+    expect(() => walk(nested(5000), 'options')).toThrow(TypeError);
+    expect(() => walk(nested(5000), 'options')).toThrow(/^Cannot serialize options\.a\.a.*: nested deeper than 100 levels$/);
+    let list: unknown[] = [];
+    for (let i = 0; i < 5000; i++) list = [list];
+    expect(() => walk({ list }, 'options')).toThrow(/options\.list(\[0\]){99}: nested deeper/);
+  });
+
+  it('refuses an array too long to write before visiting its items (new Array(1e8))', () => {
+    expect(() => walk({ a: new Array(1e8) }, 'options')).toThrow(TypeError);
+    expect(() => walk({ a: new Array(1e8) }, 'options')).toThrow(`Cannot serialize options.a: its JSON would exceed ${MAX_JSON_LENGTH} characters (100000000 items)`);
+  });
+
+  it('refuses strings that take the JSON over the bound, naming the member', () => {
+    const half = 'x'.repeat(MAX_JSON_LENGTH / 2);
+    expect(() => walk({ one: half }, 'options')).not.toThrow();
+    expect(() => walk({ one: half, two: half }, 'options')).toThrow(/^Cannot serialize options\.two: its JSON would exceed/);
+    expect(() => walk({ list: [1, half, half] }, 'options')).toThrow(/^Cannot serialize options\.list\[2\]: its JSON would exceed/);
+    expect(() => walk({ n: { deeper: [half, half] } }, 'options')).toThrow(/^Cannot serialize options\.n\.deeper\[1\]: its JSON/);
+  });
+});
+
+describe('canonicalJson length accounting', () => {
+  it('accepts JSON of exactly MAX_JSON_LENGTH characters and refuses one more', () => {
+    // ["…"] is the string plus 4 characters.
+    const exact = ['x'.repeat(MAX_JSON_LENGTH - 4)];
+    expect(canonicalJson(exact)).toHaveLength(MAX_JSON_LENGTH);
+    expect(() => canonicalJson(['x'.repeat(MAX_JSON_LENGTH - 3)])).toThrow(/value\[0\]: its JSON would exceed/);
+    // The flat-object fast path too: {"a":"…"} is the string plus 8.
+    expect(canonicalJson({ a: 'y'.repeat(MAX_JSON_LENGTH - 8) })).toHaveLength(MAX_JSON_LENGTH);
+    expect(() => canonicalJson({ a: 'y'.repeat(MAX_JSON_LENGTH - 7) }, 'options')).toThrow(/options\.a: its JSON would exceed/);
   });
 });

@@ -1,14 +1,17 @@
 import type { CacheTier } from '../stores/cache-store.interface';
+import { LATENCY_BUCKET_LABELS } from './latency-buckets';
 import type { CacheMonitorCounters, CacheOperationKind, MemoryUsageSample, OperationTier, TokenUsage } from './monitor.types';
 
 /** Every metric name starts with this (Prometheus' `<namespace>_` convention). */
 export const CACHE_METRIC_PREFIX = 'ai_cache_';
 
-export type CacheMetricType = 'counter' | 'gauge';
+export type CacheMetricType = 'counter' | 'gauge' | 'histogram';
 
 export interface CacheMetricSample {
   labels: Readonly<Record<string, string>>;
   value: number;
+  /** For a histogram's series: `_bucket` (with an `le` label), `_sum` or `_count`, appended to the family name. */
+  suffix?: '_bucket' | '_sum' | '_count';
 }
 
 /**
@@ -29,8 +32,12 @@ export interface CacheMonitorTotals {
   misses: number;
   /** Lookups per operation: hits per answering tier, and misses. */
   lookups: Record<string, { memoryHits: number; redisHits: number; misses: number }>;
-  /** Timed store operations per kind, operation and tier: how many, and their summed milliseconds. */
-  operations: Array<{ kind: CacheOperationKind; operation: string; tier: OperationTier; count: number; totalMs: number }>;
+  /**
+   * Timed store operations per kind, operation and tier: how many, their summed milliseconds, and
+   * how many fell in each latency bucket (LATENCY_BUCKET_LABELS, not cumulative; the last slot is
+   * beyond the largest bound).
+   */
+  operations: Array<{ kind: CacheOperationKind; operation: string; tier: OperationTier; count: number; totalMs: number; buckets: number[] }>;
   counters: CacheMonitorCounters;
   invalidations: { invalidations: number; keysInvalidated: number; byType: Record<string, number> };
   compression: { operations: number; originalBytes: number; compressedBytes: number; durationMs: number };
@@ -42,6 +49,8 @@ export interface CacheMonitorTotals {
 
 /** What the families are computed from (one reading of the monitor). */
 export interface CacheMetricsInput {
+  /** The `cache` label of every sample (the monitor's namespace). */
+  cache: string;
   totals: CacheMonitorTotals;
   /** Percentiles in milliseconds over the retained samples, per kind, operation and tier. */
   latency: Array<{ kind: CacheOperationKind; operation: string; tier: OperationTier; p50: number; p95: number; p99: number }>;
@@ -97,19 +106,11 @@ const DEFINITIONS: readonly Definition[] = [
     read: ({ hitRatio }) => single(hitRatio / 100),
   },
   {
-    name: 'operations_total',
-    type: 'counter',
-    help: 'Timed cache store operations by kind (get, set, delete), operation and tier (miss for a get that found nothing).',
+    name: 'operation_duration_seconds',
+    type: 'histogram',
+    help: 'Duration of cache store operations by kind (get, set, delete), operation and tier (miss for a get that found nothing), since start or reset.',
     labelNames: ['kind', 'operation', 'tier'],
-    read: ({ totals }) => totals.operations.map(({ kind, operation, tier, count }) => ({ labels: { kind, operation, tier }, value: count })),
-  },
-  {
-    name: 'operation_seconds_total',
-    type: 'counter',
-    help: 'Seconds spent in cache store operations by kind, operation and tier (divide by ai_cache_operations_total for the mean).',
-    labelNames: ['kind', 'operation', 'tier'],
-    read: ({ totals }) =>
-      totals.operations.map(({ kind, operation, tier, totalMs }) => ({ labels: { kind, operation, tier }, value: seconds(totalMs) })),
+    read: ({ totals }) => totals.operations.flatMap(histogramSamples),
   },
   {
     name: 'operation_latency_seconds',
@@ -164,14 +165,41 @@ const DEFINITIONS: readonly Definition[] = [
   { name: 'redis_keys', type: 'gauge', help: "Keys of this cache's namespace in Redis at the last memory reading; 0 without Redis or when it did not answer.", labelNames: [], read: ({ memory }) => single(memory?.redisKeys ?? 0) },
 ];
 
-/** Names, types, help and label names of every cache metric (what a registry needs before any value). */
+/**
+ * A histogram's cumulative `_bucket` series (`le` per bound, then `+Inf`), `_sum` in seconds and
+ * `_count`, as Prometheus expects them: rates and quantiles can then be aggregated across instances.
+ */
+function histogramSamples(total: CacheMonitorTotals['operations'][number]): CacheMetricSample[] {
+  const { kind, operation, tier, buckets } = total;
+  const samples: CacheMetricSample[] = [];
+  let cumulative = 0;
+  for (let i = 0; i < LATENCY_BUCKET_LABELS.length; i++) {
+    cumulative += buckets[i] ?? 0;
+    samples.push({ labels: { kind, operation, tier, le: LATENCY_BUCKET_LABELS[i] }, value: cumulative, suffix: '_bucket' });
+  }
+  samples.push(
+    { labels: { kind, operation, tier, le: '+Inf' }, value: total.count, suffix: '_bucket' },
+    { labels: { kind, operation, tier }, value: seconds(total.totalMs), suffix: '_sum' },
+    { labels: { kind, operation, tier }, value: total.count, suffix: '_count' },
+  );
+  return samples;
+}
+
+/**
+ * Names, types, help and label names of every cache metric (what a registry needs before any
+ * value). Every metric carries a `cache` label first: the namespace of the CacheModule it
+ * measures, so the metrics of several CacheModules in one process can share one registry.
+ */
 export const CACHE_METRIC_DEFINITIONS: ReadonlyArray<Omit<CacheMetricFamily, 'samples'>> = DEFINITIONS.map(({ name, type, help, labelNames }) => ({
   name: CACHE_METRIC_PREFIX + name,
   type,
   help,
-  labelNames,
+  labelNames: ['cache', ...labelNames],
 }));
 
 export function buildCacheMetricFamilies(input: CacheMetricsInput): CacheMetricFamily[] {
-  return DEFINITIONS.map((definition, i) => ({ ...CACHE_METRIC_DEFINITIONS[i], samples: definition.read(input) }));
+  return DEFINITIONS.map((definition, i) => ({
+    ...CACHE_METRIC_DEFINITIONS[i],
+    samples: definition.read(input).map((sample) => ({ ...sample, labels: { cache: input.cache, ...sample.labels } })),
+  }));
 }

@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { register as promRegister } from 'prom-client';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { resolveCacheOptions } from '../cache-options.resolver';
@@ -283,7 +285,7 @@ describe('CacheMonitorService', () => {
       const stats = monitor.getPerformanceStats();
       expect(stats.timeSavedMs).toBe(250);
       expect(stats.tokensSaved).toEqual({ promptTokens: 35, completionTokens: 15, totalTokens: 50 });
-      expect(monitor.toPrometheus()).toContain('ai_cache_tokens_saved_total 50\n');
+      expect(monitor.toPrometheus()).toContain('ai_cache_tokens_saved_total{cache="ai_cache"} 50\n');
     });
 
     it("reads Redis errors and short-circuited (degraded) operations from the store, relative to the last reset", () => {
@@ -294,7 +296,7 @@ describe('CacheMonitorService', () => {
       monitor.recordEviction();
       monitor.recordCoalescedWait();
       expect(monitor.getCounters()).toMatchObject({ redisErrors: 3, degradedOperations: 10, evictions: 1, coalescedWaits: 1 });
-      expect(monitor.toPrometheus()).toContain('ai_cache_degraded 1\n');
+      expect(monitor.toPrometheus()).toContain('ai_cache_degraded{cache="ai_cache"} 1\n');
       monitor.reset();
       state.diagnostics = { breaker: { state: 'closed', errors: 4, timeouts: 1, shortCircuited: 12, opened: 1 }, degraded: false };
       expect(monitor.getCounters()).toMatchObject({ redisErrors: 1, degradedOperations: 2, evictions: 0, coalescedWaits: 0 });
@@ -311,12 +313,17 @@ describe('CacheMonitorService', () => {
       monitor.recordOperation('set', 'summarize', 'redis', 3);
       const text = monitor.toPrometheus();
       expect(text).toContain('# TYPE ai_cache_hits_total counter\n');
-      expect(text).toContain('ai_cache_hits_total{operation="summarize",tier="memory"} 1\n');
-      expect(text).toContain('ai_cache_hits_total{operation="summarize",tier="redis"} 1\n');
-      expect(text).toContain('ai_cache_misses_total{operation="summarize",tier="redis"} 1\n');
-      expect(text).toContain('ai_cache_operations_total{kind="set",operation="summarize",tier="redis"} 1\n');
-      expect(text).toContain('ai_cache_operation_latency_seconds{kind="get",operation="summarize",tier="redis",quantile="0.99"} 0.004\n');
-      expect(text).toMatch(/^ai_cache_hit_ratio 0\.666/m);
+      expect(text).toContain('ai_cache_hits_total{cache="ai_cache",operation="summarize",tier="memory"} 1\n');
+      expect(text).toContain('ai_cache_hits_total{cache="ai_cache",operation="summarize",tier="redis"} 1\n');
+      expect(text).toContain('ai_cache_misses_total{cache="ai_cache",operation="summarize",tier="redis"} 1\n');
+      expect(text).toContain('# TYPE ai_cache_operation_duration_seconds histogram\n');
+      expect(text).toContain('ai_cache_operation_duration_seconds_bucket{cache="ai_cache",kind="set",operation="summarize",tier="redis",le="0.0025"} 0\n');
+      expect(text).toContain('ai_cache_operation_duration_seconds_bucket{cache="ai_cache",kind="set",operation="summarize",tier="redis",le="0.005"} 1\n');
+      expect(text).toContain('ai_cache_operation_duration_seconds_bucket{cache="ai_cache",kind="set",operation="summarize",tier="redis",le="+Inf"} 1\n');
+      expect(text).toContain('ai_cache_operation_duration_seconds_sum{cache="ai_cache",kind="set",operation="summarize",tier="redis"} 0.003\n');
+      expect(text).toContain('ai_cache_operation_duration_seconds_count{cache="ai_cache",kind="get",operation="summarize",tier="redis"} 1\n');
+      expect(text).toContain('ai_cache_operation_latency_seconds{cache="ai_cache",kind="get",operation="summarize",tier="redis",quantile="0.99"} 0.004\n');
+      expect(text).toMatch(/^ai_cache_hit_ratio\{cache="ai_cache"\} 0\.666/m);
       // Every line is a comment or a sample (nothing else may end up in the exposition).
       for (const line of text.trimEnd().split('\n')) expect(line).toMatch(/^(# (HELP|TYPE) ai_cache_\w+ .+|ai_cache_\w+(\{[^}]*\})? \S+)$/);
     });
@@ -400,21 +407,85 @@ describe('CacheMonitorService', () => {
       monitor.attachStore(statsStore().store);
       monitor.onApplicationBootstrap();
       monitor.recordLookup('qa', 'memory', 1);
-      expect(await promRegister.metrics()).toContain('ai_cache_hits_total{operation="qa",tier="memory"} 1');
+      expect(await promRegister.metrics()).toContain('ai_cache_hits_total{cache="ai_cache",operation="qa",tier="memory"} 1');
       monitor.onApplicationShutdown();
       expect(promRegister.getSingleMetric('ai_cache_hits_total')).toBeUndefined();
     });
 
-    it('logs, and does not fail, when another monitor already registered them', () => {
+    it('adds every CacheModule of the process, each under its namespace as the cache label', async () => {
+      const first = monitorWith({ namespace: 'tenant_a' }).monitor;
+      const second = monitorWith({ namespace: 'tenant_b' }).monitor;
+      first.onApplicationBootstrap();
+      second.onApplicationBootstrap();
+      first.recordLookup('qa', 'memory', 1);
+      second.recordLookup('qa', 'miss', 1);
+      const text = await promRegister.metrics();
+      expect(text).toContain('ai_cache_hits_total{cache="tenant_a",operation="qa",tier="memory"} 1\n');
+      expect(text).toContain('ai_cache_misses_total{cache="tenant_b",operation="qa",tier="memory"} 1\n');
+      expect(Logger.prototype.warn).not.toHaveBeenCalled();
+      first.onModuleDestroy();
+      expect(await promRegister.metrics()).not.toContain('tenant_a');
+      second.onModuleDestroy();
+      expect(promRegister.getSingleMetric('ai_cache_hits_total')).toBeUndefined();
+    });
+
+    it('logs, and does not fail, when a monitor of the same namespace already registered them', () => {
       const first = monitorWith().monitor;
       const second = monitorWith().monitor;
       first.onApplicationBootstrap();
       expect(() => second.onApplicationBootstrap()).not.toThrow();
-      expect(Logger.prototype.warn).toHaveBeenCalledWith(expect.stringContaining('already registered'));
+      expect(Logger.prototype.warn).toHaveBeenCalledWith(expect.stringContaining(`namespace 'ai_cache' not added`));
+      expect(Logger.prototype.warn).toHaveBeenCalledWith(expect.stringContaining('cache="ai_cache" is already registered'));
       second.onModuleDestroy();
       expect(promRegister.getSingleMetric('ai_cache_hits_total')).toBeDefined(); // still the first one's
       first.onModuleDestroy();
       expect(promRegister.getSingleMetric('ai_cache_hits_total')).toBeUndefined();
+    });
+  });
+
+  describe('operation labels (monitoring.maxOperations, default 100)', () => {
+    /** A full garbage collection, so that heap figures count what is still referenced. */
+    function collectGarbage(): void {
+      setFlagsFromString('--expose-gc');
+      (runInNewContext('gc') as () => void)();
+    }
+
+    it('stays bounded with 10^5 distinct operation names: heap, per-operation stats and the metrics page', () => {
+      const { monitor } = monitorWith();
+      monitor.attachStore(statsStore('redis').store);
+      collectGarbage();
+      const heapBefore = process.memoryUsage().heapUsed;
+      for (let i = 0; i < 100_000; i++) {
+        const operation = `op_${i}`;
+        monitor.recordKeyGeneration(0.01, 10, 'small', operation);
+        monitor.recordLookup(operation, i % 2 === 1 ? 'memory' : 'miss', 0.02);
+        monitor.recordOperation('set', operation, 'memory', 0.03);
+      }
+      collectGarbage();
+      const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
+      // Without the bound: ~44 MB of per-operation records, and a 28 MB metrics page.
+      expect(heapGrowth).toBeLessThan(5 * MiB);
+      const totals = monitor.getTotals();
+      expect(Object.keys(totals.lookups)).toHaveLength(101);
+      expect(totals.lookups.op_99).toEqual({ memoryHits: 1, redisHits: 0, misses: 0 });
+      expect(totals.lookups.other).toEqual({ memoryHits: 49_950, redisHits: 0, misses: 49_950 });
+      expect(totals.operations).toHaveLength(203); // 100 names × (get, set) + other × (get hit, get miss, set)
+      expect(Object.keys(monitor.getPerformanceStats().byOperation as object)).toHaveLength(101);
+      const text = monitor.toPrometheus();
+      expect(text.length).toBeLessThan(2 * MiB);
+      expect(text).toContain('ai_cache_hits_total{cache="ai_cache",operation="other",tier="memory"} 49950\n');
+      expect(text).toContain('ai_cache_operation_duration_seconds_count{cache="ai_cache",kind="set",operation="other",tier="memory"} 99900\n');
+      expect(text).not.toContain('op_100"');
+      expect(new Set((monitor.exportMetrics().keyGenerationTimes as Array<{ operation: string }>).map((s) => s.operation))).toEqual(new Set(['other']));
+    });
+
+    it('follows monitoring.maxOperations, and a reset frees the labels', () => {
+      const { monitor } = monitorWith({ monitoring: { maxOperations: 2 } });
+      for (const operation of ['a', 'b', 'c', 'd']) monitor.recordLookup(operation, 'miss', 1);
+      expect(Object.keys(monitor.getTotals().lookups)).toEqual(['a', 'b', 'other']);
+      monitor.reset();
+      for (const operation of ['c', 'd']) monitor.recordLookup(operation, 'miss', 1);
+      expect(Object.keys(monitor.getTotals().lookups)).toEqual(['c', 'd']);
     });
   });
 });

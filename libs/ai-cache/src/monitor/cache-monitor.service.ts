@@ -19,6 +19,7 @@ import { formatPrometheusText } from './prometheus.exposition';
 import { loadPromClient } from './prom-client.loader';
 import { registerCacheMetrics } from './prom-client.registration';
 import { OperationSampleRing } from './operation-sample.ring';
+import { OperationStats, type OperationRecords } from './operation-stats';
 import { RingBuffer } from './ring-buffer';
 import { findSlowOperations } from './slow-operations.analytics';
 import { countBy, groupBy, max, mean, median, min, percentOf, percentiles } from './statistics';
@@ -56,28 +57,6 @@ const SLOW_KEY_GENERATION_MS = 100;
 
 type MonitoredStore = Pick<CacheStore, 'driver' | 'health' | 'stats' | 'diagnostics'>;
 
-interface LookupCounter {
-  memoryHits: number;
-  redisHits: number;
-  misses: number;
-}
-
-interface OperationTotal {
-  kind: CacheOperationKind;
-  operation: string;
-  tier: OperationTier;
-  count: number;
-  totalMs: number;
-}
-
-/** Everything recorded per operation name, found with one Map lookup on the hot path. */
-interface OperationRecords {
-  /** Created on the operation's first lookup (writes alone never appear in the lookup counters). */
-  lookup?: LookupCounter;
-  /** One per (kind, tier) seen, at most 15: a short scan beats building a composite key per call. */
-  totals: OperationTotal[];
-}
-
 /**
  * Everything the cache measures about itself: hit ratio over lookups, timings in bounded ring
  * buffers, memory, compression, invalidations, errors, savings, and health. The cache service
@@ -92,6 +71,8 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
   private readonly logger = new Logger('AICache');
   private readonly clock: Clock;
   private readonly config: ResolvedCacheOptions['monitoring'];
+  /** The `cache` label of every exported metric: the namespace, so several CacheModules can share one registry. */
+  readonly cacheLabel: string;
   private store?: MonitoredStore;
 
   private readonly keyGenerations: RingBuffer<KeyGenerationSample>;
@@ -102,11 +83,8 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
 
   private hits = 0;
   private misses = 0;
-  /** In order of each operation's first lookup. */
-  private readonly lookups = new Map<string, LookupCounter>();
-  /** In order of first record. */
-  private readonly operationTotals: OperationTotal[] = [];
-  private readonly byOperation = new Map<string, OperationRecords>();
+  /** Per-operation totals, at most `monitoring.maxOperations` labels (the rest: `other`). */
+  private readonly operations: OperationStats;
   private readonly counters = {
     errors: 0,
     evictions: 0,
@@ -130,6 +108,8 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
   ) {
     this.clock = clock ?? Date.now;
     this.config = options.monitoring;
+    this.cacheLabel = options.namespace;
+    this.operations = new OperationStats(options.monitoring.maxOperations);
     const capacity = options.monitoring.maxMeasurements;
     this.keyGenerations = new RingBuffer(capacity);
     this.cacheOperations = new OperationSampleRing(capacity);
@@ -189,22 +169,17 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
   // ---- recording (hot path: O(1), no allocation beyond the sample) ----
 
   recordKeyGeneration(durationMs: number, textLength: number, textTier: string, operation: string): void {
-    this.keyGenerations.push({ at: this.clock(), durationMs, textLength, textTier, operation });
+    const { label } = this.operations.recordsFor(operation);
+    this.keyGenerations.push({ at: this.clock(), durationMs, textLength, textTier, operation: label });
   }
 
   /** A lookup: `tier` is where it hit, or `miss`. Only lookups count towards the hit ratio. */
   recordLookup(operation: string, tier: OperationTier, durationMs: number): void {
-    const records = this.recordsFor(operation);
-    const counter = records.lookup ?? this.startLookupCounter(operation, records);
-    if (tier === 'miss') {
-      this.misses++;
-      counter.misses++;
-    } else {
-      this.hits++;
-      if (tier === 'memory') counter.memoryHits++;
-      else counter.redisHits++;
-    }
-    this.pushOperation(records, 'get', operation, tier, durationMs);
+    const records = this.operations.recordsFor(operation);
+    this.operations.countLookup(records, tier);
+    if (tier === 'miss') this.misses++;
+    else this.hits++;
+    this.pushOperation(records, 'get', tier, durationMs);
   }
 
   /**
@@ -227,7 +202,7 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
   }
 
   recordOperation(kind: Exclude<CacheOperationKind, 'get'>, operation: string, tier: OperationTier, durationMs: number): void {
-    this.pushOperation(this.recordsFor(operation), kind, operation, tier, durationMs);
+    this.pushOperation(this.operations.recordsFor(operation), kind, tier, durationMs);
   }
 
   recordCompression(originalBytes: number, compressedBytes: number, durationMs: number): void {
@@ -303,8 +278,8 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
     return {
       hits: this.hits,
       misses: this.misses,
-      lookups: Object.fromEntries([...this.lookups].map(([operation, c]) => [operation, { ...c }])),
-      operations: this.operationTotals.map((t) => ({ ...t })),
+      lookups: this.operations.lookups(),
+      operations: this.operations.totals(),
       counters: this.getCounters(),
       invalidations: this.invalidation.totals(),
       compression: this.compression.runningTotals(),
@@ -324,9 +299,9 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
       totalCacheOperations: this.hits + this.misses,
       cacheHits: this.hits,
       cacheMisses: this.misses,
-      hitsByTier: this.hitsByTier(),
+      hitsByTier: this.operations.hitsByTier(),
       byOperation: Object.fromEntries(
-        [...this.lookups].map(([op, c]) => {
+        [...this.operations.lookupEntries()].map(([op, c]) => {
           const hits = c.memoryHits + c.redisHits;
           return [op, { hits, misses: c.misses, hitRate: percentOf(hits, hits + c.misses) }];
         }),
@@ -426,7 +401,7 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
       invalidationEvents: this.invalidation.toArray().map(({ at, ...s }) => ({ timestamp: iso(at), ...s })),
       cacheHits: this.hits,
       cacheMisses: this.misses,
-      totalOperations: this.operationTotals.reduce((total, t) => total + t.count, 0),
+      totalOperations: this.operations.operationCount(),
       totalInvalidations: this.invalidation.totals().invalidations,
       totalKeysInvalidated: this.invalidation.totals().keysInvalidated,
       counters: this.getCounters(),
@@ -442,6 +417,7 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
       (group) => ({ kind: group[0].kind, operation: group[0].operation, tier: group[0].tier, ...latencyOf(group) }),
     );
     return buildCacheMetricFamilies({
+      cache: this.cacheLabel,
       totals: this.getTotals(),
       latency,
       memory: this.memory.latest(),
@@ -534,9 +510,7 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
     this.memory.clear();
     this.hits = 0;
     this.misses = 0;
-    this.lookups.clear();
-    this.operationTotals.length = 0;
-    this.byOperation.clear();
+    this.operations.clear();
     for (const key of Object.keys(this.counters) as (keyof typeof this.counters)[]) this.counters[key] = 0;
     const breaker = this.store?.diagnostics?.()?.breaker;
     this.storeBaseline = { redisErrors: breaker?.errors ?? 0, degradedOperations: breaker?.shortCircuited ?? 0 };
@@ -554,17 +528,20 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
     this.unregisterPromMetrics = undefined;
   }
 
-  /** Only when the app has prom-client; a clash (a second monitor in the process) is logged, never fatal. */
+  /**
+   * Only when the app has prom-client. Every CacheModule of the process joins the global registry,
+   * its samples labelled `cache="<namespace>"`; a clash (two modules with one namespace, or
+   * someone else's metric under one of our names) is logged, never fatal.
+   */
   private registerWithPromClient(): void {
     if (this.unregisterPromMetrics) return;
     try {
       if (!loadPromClient()) return;
       this.unregisterPromMetrics = registerCacheMetrics(this);
     } catch (error) {
-      // E.g. several CacheModules (namespaces) in one app: the first one's metrics are there.
       this.logger.warn(
-        `Cache metrics not added to prom-client's global registry: ${(error as Error).message}. ` +
-          'Give each further CacheMonitorService its own registry with registerCacheMetrics(monitor, { registry }).',
+        `Cache metrics of namespace '${this.cacheLabel}' not added to prom-client's global registry: ${(error as Error).message}. ` +
+          'Use registerCacheMetrics(monitor, { registry }) to put them in a registry of their own.',
       );
     }
   }
@@ -601,49 +578,9 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
     return sample;
   }
 
-  private pushOperation(records: OperationRecords, kind: CacheOperationKind, operation: string, tier: OperationTier, durationMs: number): void {
-    let total: OperationTotal | undefined;
-    for (const candidate of records.totals) {
-      if (candidate.kind === kind && candidate.tier === tier) {
-        total = candidate;
-        break;
-      }
-    }
-    if (total) {
-      total.count++;
-      total.totalMs += durationMs;
-    } else {
-      total = { kind, operation, tier, count: 1, totalMs: durationMs };
-      records.totals.push(total);
-      this.operationTotals.push(total);
-    }
+  private pushOperation(records: OperationRecords, kind: CacheOperationKind, tier: OperationTier, durationMs: number): void {
     // The running total doubles as the sample's (kind, operation, tier): no object per sample.
-    this.cacheOperations.push(this.clock(), durationMs, total);
-  }
-
-  private recordsFor(operation: string): OperationRecords {
-    let records = this.byOperation.get(operation);
-    if (!records) {
-      records = { totals: [] };
-      this.byOperation.set(operation, records);
-    }
-    return records;
-  }
-
-  private startLookupCounter(operation: string, records: OperationRecords): LookupCounter {
-    const counter: LookupCounter = { memoryHits: 0, redisHits: 0, misses: 0 };
-    records.lookup = counter;
-    this.lookups.set(operation, counter);
-    return counter;
-  }
-
-  private hitsByTier(): Record<CacheTier, number> {
-    const byTier = { memory: 0, redis: 0 };
-    for (const c of this.lookups.values()) {
-      byTier.memory += c.memoryHits;
-      byTier.redis += c.redisHits;
-    }
-    return byTier;
+    this.cacheOperations.push(this.clock(), durationMs, this.operations.addDuration(records, kind, tier, durationMs));
   }
 
   /** The tiers a hit can come from; the last is the one a miss was finally decided by. */

@@ -1,4 +1,5 @@
 import type * as PromClient from 'prom-client';
+import { isMissingPackage } from '../utils/optional-peer';
 
 // Kept apart from the registration: this file's declarations name prom-client's types, and no public
 // declaration imports it, so apps without prom-client still type-check against the library.
@@ -11,8 +12,7 @@ export function loadPromClient(load: (id: string) => unknown = require): typeof 
   try {
     return load('prom-client') as typeof PromClient;
   } catch (error) {
-    const { code, message } = error as { code?: string; message?: string };
-    if (code === 'MODULE_NOT_FOUND' && message?.includes("'prom-client'")) return undefined;
+    if (isMissingPackage(error, 'prom-client')) return undefined;
     throw error;
   }
 }

@@ -12,7 +12,9 @@ export function formatPrometheusText(families: readonly CacheMetricFamily[]): st
   const lines: string[] = [];
   for (const family of families) {
     lines.push(`# HELP ${family.name} ${escapeHelp(family.help)}`, `# TYPE ${family.name} ${family.type}`);
-    for (const sample of family.samples) lines.push(`${family.name}${formatLabels(sample.labels)} ${formatValue(sample.value)}`);
+    for (const sample of family.samples) {
+      lines.push(`${family.name}${sample.suffix ?? ''}${formatLabels(sample.labels)} ${formatValue(sample.value)}`);
+    }
   }
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }

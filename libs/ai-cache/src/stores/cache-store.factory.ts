@@ -1,6 +1,10 @@
 import { Logger } from '@nestjs/common';
+// The redis driver hands `redis.client` to ioredis: see it with ioredis' types (no runtime code).
+import type {} from '../interfaces/ioredis-client.types';
 import type { ResolvedCacheOptions } from '../interfaces/resolved-cache-options.interface';
 import type { CacheMonitorService } from '../monitor/cache-monitor.service';
+import { loadWithPeer } from '../utils/optional-peer';
+import { describeRedisTarget } from '../utils/redis-target';
 import type { CacheStore, StoreObserver } from './cache-store.interface';
 import { MemoryStore } from './memory.store';
 
@@ -17,11 +21,11 @@ export async function createCacheStore(options: ResolvedCacheOptions, monitor: C
   };
   let store: CacheStore;
   if (options.driver === 'redis') {
-    const { createTieredRedisStore } = await import('./tiered-redis-store.factory');
+    // Without ioredis installed, say what to install rather than Node's bare "Cannot find module".
+    const { createTieredRedisStore } = await loadWithPeer('ioredis', 'the redis driver', () => import('./tiered-redis-store.factory'));
     store = createTieredRedisStore(options, observer, logger);
-    const target = options.redis.client ? 'a user-provided client' : options.redis.cluster ? 'a Redis Cluster' : redactUrl(options.redis.url);
     const l1 = options.memoryCacheSize > 0 ? `L1 memory tier of ${options.memoryCacheSize} entries` : 'no L1 memory tier';
-    logger.log(`Cache driver: redis (${target}), namespace '${options.namespace}', ${l1}`);
+    logger.log(`Cache driver: redis (${describeRedisTarget(options.redis)}), namespace '${options.namespace}', ${l1}`);
   } else {
     store = new MemoryStore({
       maxEntries: options.maxSize,
@@ -33,9 +37,4 @@ export async function createCacheStore(options: ResolvedCacheOptions, monitor: C
   }
   monitor.attachStore(store);
   return store;
-}
-
-/** Never log a password. */
-function redactUrl(url: string | undefined): string {
-  return (url ?? '').replace(/\/\/([^@/]*)@/, '//***@');
 }
