@@ -1,6 +1,6 @@
 import { CacheOptionsError } from '../cache-options.resolver';
 import { AICacheContext } from '../decorators/ai-cache.context';
-import { adapterCall, resolveAdapterOptions } from './adapter-options';
+import { adapterCall, recordAdapterOutcome, resolveAdapterOptions } from './adapter-options';
 
 describe('resolveAdapterOptions', () => {
   it('defaults the operation and resolves a duration TTL to seconds', () => {
@@ -21,7 +21,7 @@ describe('adapterCall', () => {
   const adapter = { operation: 'llm', ttl: 60 };
 
   it('uses the adapter TTL outside any context', () => {
-    expect(adapterCall(adapter).options).toEqual({ ttl: 60 });
+    expect(adapterCall(adapter)).toEqual({ options: { ttl: 60 }, frame: undefined });
   });
 
   it('takes the tenant and the controls of the caller’s AICacheContext, its TTL winning', () => {
@@ -33,13 +33,13 @@ describe('adapterCall', () => {
     const counted = AICacheContext.run({}, () => {
       const outer = AICacheContext.run({}, () => {
         const call = adapterCall(adapter);
-        call.recordOutcome('hit');
-        call.recordOutcome('miss');
+        recordAdapterOutcome(call, 'hit');
+        recordAdapterOutcome(call, 'miss');
         return AICacheContext.outcome();
       });
       return { outer, here: AICacheContext.outcome() };
     });
     expect(counted).toEqual({ outer: { hits: 1, misses: 1, coalesced: 0 }, here: { hits: 1, misses: 1, coalesced: 0 } });
-    expect(() => adapterCall(adapter).recordOutcome('coalesced')).not.toThrow();
+    expect(() => recordAdapterOutcome(adapterCall(adapter), 'coalesced')).not.toThrow();
   });
 });

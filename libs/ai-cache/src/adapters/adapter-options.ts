@@ -1,6 +1,6 @@
 import type { CacheCallOptions } from '../ai-response-cache.service';
 import { resolveTtl } from '../cache-options.resolver';
-import { AICacheContext, type AICacheCallStatus, currentContextFrame, recordCallOutcome } from '../decorators/ai-cache.context';
+import { type AICacheCallStatus, type AICacheContextFrame, currentContextFrame, recordCallOutcome } from '../decorators/ai-cache.context';
 import type { TtlInput } from '../interfaces/cache-module-options.interface';
 import { assertValidOperation } from '../keys/cache-key.builder';
 import { isPlainObject } from '../utils/type-guards';
@@ -34,11 +34,10 @@ export function resolveAdapterOptions(options: unknown, defaultOperation: string
   return { operation, ttl: ttl === undefined ? undefined : resolveTtl(ttl, `${where} options.ttl`) };
 }
 
-/** One adapter call: the options to hand the service, and where to count how it was answered. */
+/** One adapter call: the options to hand the service, and the caller's context to count its outcome in. */
 export interface AdapterCall<T> {
   readonly options: CacheCallOptions<T>;
-  /** Counts the call in the caller's AICacheContext, so that `X-Cache` and `AICacheContext.outcome()` see adapter calls too. */
-  recordOutcome(status: AICacheCallStatus): void;
+  readonly frame: AICacheContextFrame | undefined;
 }
 
 /**
@@ -48,7 +47,8 @@ export interface AdapterCall<T> {
  */
 export function adapterCall<T>(adapter: ResolvedAdapterOptions): AdapterCall<T> {
   const frame = currentContextFrame();
-  const controls = AICacheContext.controls();
+  const controls = frame?.controls;
+  if (!controls) return { options: { ttl: adapter.ttl }, frame };
   return {
     options: {
       ttl: controls.ttl ?? adapter.ttl,
@@ -57,6 +57,11 @@ export function adapterCall<T>(adapter: ResolvedAdapterOptions): AdapterCall<T> 
       noStore: controls.noStore,
       forceRefresh: controls.forceRefresh,
     },
-    recordOutcome: (status) => recordCallOutcome(frame, status),
+    frame,
   };
+}
+
+/** Counts the call in the caller's AICacheContext, so that `X-Cache` and `AICacheContext.outcome()` see adapter calls too. */
+export function recordAdapterOutcome(call: Pick<AdapterCall<unknown>, 'frame'>, status: AICacheCallStatus): void {
+  recordCallOutcome(call.frame, status);
 }

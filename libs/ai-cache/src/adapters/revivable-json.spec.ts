@@ -54,4 +54,22 @@ describe('revivable JSON', () => {
     expect(fromRevivableJson({ $aiCache: 'URL', href: 'not a url' })).toBe('not a url');
     expect(fromRevivableJson({ $aiCache: 'Uint8Array', base64: 42 })).toEqual(new Uint8Array());
   });
+
+  it('copies only the path to a tagged value, and never changes its input', () => {
+    const plain = { messages: [{ role: 'user', content: 'hi' }], temperature: 0 };
+    expect(toRevivableJson(plain)).toBe(plain);
+    const withDate = { response: { timestamp: new Date(5), id: 'r' }, content: [{ type: 'text', text: 'x' }] };
+    const encoded = toRevivableJson(withDate) as typeof withDate;
+    expect(encoded).not.toBe(withDate);
+    expect(encoded.content).toBe(withDate.content);
+    expect(withDate.response.timestamp).toBeInstanceOf(Date);
+  });
+
+  it('revives in place, objects built in another realm included, and reviving twice is harmless', () => {
+    const copy = structuredClone(toRevivableJson({ response: { timestamp: new Date(7) } })) as { response: { timestamp: unknown } };
+    const revived = fromRevivableJson(copy) as { response: { timestamp: Date } };
+    expect(revived).toBe(copy);
+    expect(revived.response.timestamp.getTime()).toBe(7);
+    expect(fromRevivableJson(revived)).toEqual({ response: { timestamp: new Date(7) } });
+  });
 });

@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import type { LanguageModelMiddleware } from 'ai';
 import type { AIResponseCacheService } from '../../ai-response-cache.service';
 import type { AIRequest } from '../../interfaces/ai-request.interface';
-import { type AICacheAdapterOptions, adapterCall, resolveAdapterOptions } from '../adapter-options';
+import type { StreamOutcome } from '../../streams/cached-stream';
+import { type AICacheAdapterOptions, adapterCall, recordAdapterOutcome, resolveAdapterOptions } from '../adapter-options';
 import { fromRevivableJson, toRevivableJson } from '../revivable-json';
 import type { LanguageModelGenerateResult, LanguageModelStreamPart, LanguageModelStreamResult } from './ai-sdk.types';
 import { type LanguageModelCallKind, languageModelCallRequest } from './language-model-call-request';
@@ -53,13 +54,10 @@ export function aiCacheMiddleware(cache: AIResponseCacheService, options?: AICac
       const request = keyOf(model, params, 'generate');
       if (!request) return doGenerate();
       const call = adapterCall<unknown>(adapter);
+      call.options.unless = finishedWithError;
       let computed: LanguageModelGenerateResult | undefined;
-      const outcome = await cache.getOrComputeWithStatus(
-        request,
-        async () => toRevivableJson((computed = await doGenerate())),
-        { ...call.options, unless: (stored) => finishedWithError(stored) },
-      );
-      call.recordOutcome(outcome.status);
+      const outcome = await cache.getOrComputeWithStatus(request, async () => toRevivableJson((computed = await doGenerate())), call.options);
+      recordAdapterOutcome(call, outcome.status);
       // The caller that ran the model gets its own result; the others a revived copy of what is stored.
       return outcome.status === 'miss' && computed ? computed : (fromRevivableJson(outcome.value) as LanguageModelGenerateResult);
     },
@@ -68,11 +66,14 @@ export function aiCacheMiddleware(cache: AIResponseCacheService, options?: AICac
       const request = keyOf(model, params, 'stream');
       if (!request) return doStream();
       const call = adapterCall<RecordedStreamItem[]>(adapter);
-      const recorded = cache.getOrComputeStream<RecordedStreamItem>(request, () => recordStream(doStream), {
-        ...call.options,
-        onOutcome: ({ status }) => call.recordOutcome(status),
-        unless: (items) => !isCompleteRecording(items),
-      });
+      const recorded = cache.getOrComputeStream<RecordedStreamItem>(
+        request,
+        () => recordStream(doStream),
+        Object.assign(call.options, {
+          onOutcome: ({ status }: StreamOutcome) => recordAdapterOutcome(call, status),
+          unless: (items: RecordedStreamItem[]) => !isCompleteRecording(items),
+        }),
+      );
       const items = recorded[Symbol.asyncIterator]();
       // The head (request, response headers) comes first: doStream()'s failure rejects here, as it would unwrapped.
       const head = await items.next();

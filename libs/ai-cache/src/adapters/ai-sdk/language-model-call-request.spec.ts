@@ -11,9 +11,9 @@ const keyOf = (params: Partial<LanguageModelCallOptions>, call: 'generate' | 'st
 describe('languageModelCallRequest', () => {
   it('keys the prompt as text and the model, the kind of call and the settings as options', () => {
     expect(languageModelCallRequest(model, { prompt, temperature: 0, abortSignal: new AbortController().signal, headers: { a: 'b' } }, 'stream', 'ai-sdk')).toEqual({
-      text: '[{"content":[{"text":"My private question","type":"text"}],"role":"user"}]',
+      text: '[{"role":"user","content":[{"type":"text","text":"My private question"}]}]',
       operation: 'ai-sdk',
-      options: { model, call: 'stream', settings: { temperature: 0 } },
+      options: { temperature: 0, '@provider': 'openai.chat', '@modelId': 'gpt-4o-mini', '@call': 'stream' },
     });
   });
 
@@ -47,6 +47,9 @@ describe('languageModelCallRequest', () => {
   });
 
   it('throws, naming the path, for a setting JSON cannot hold faithfully', () => {
-    expect(() => keyOf({ providerOptions: { x: { fn: (() => 1) as never } } })).toThrow(/options\.settings\.providerOptions\.x\.fn/);
+    expect(() => keyOf({ providerOptions: { x: { fn: (() => 1) as never } } })).toThrow(/params\.providerOptions\.x\.fn/);
+    expect(() => keyOf({ prompt: [{ role: 'user', content: [{ type: 'text', text: 'x', providerOptions: { m: new Map() as never } }] }] })).toThrow(
+      /params\.prompt\[0\]\.content\[0\]\.providerOptions\.m/,
+    );
   });
 });

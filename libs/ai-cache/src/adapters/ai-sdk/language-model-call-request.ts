@@ -1,5 +1,5 @@
 import type { AIRequest } from '../../interfaces/ai-request.interface';
-import { canonicalJson } from '../../keys/canonical-json';
+import { assertJsonCompatible } from '../../keys/canonical-json';
 import { toRevivableJson } from '../revivable-json';
 import type { LanguageModelCallOptions, WrappedLanguageModel } from './ai-sdk.types';
 
@@ -7,15 +7,19 @@ import type { LanguageModelCallOptions, WrappedLanguageModel } from './ai-sdk.ty
 export type LanguageModelCallKind = 'generate' | 'stream';
 
 /**
- * The AIRequest of one language-model call: `text` is the canonical JSON of the prompt (system,
- * user, assistant and tool messages, files included; hashed, never shown in keys), `options` the
- * model (provider + modelId), the kind of call and every other call option (maxOutputTokens,
- * temperature, stopSequences, topP, topK, penalties, responseFormat, seed, tools, toolChoice,
- * includeRawChunks, providerOptions, and any option a later AI SDK adds). Left out: `abortSignal`
- * and `headers`, which change how the call travels, not what the model answers.
+ * The AIRequest of one language-model call: `text` is the JSON of the prompt (system, user,
+ * assistant and tool messages, files included; hashed, never shown in keys), `options` every other
+ * call option (maxOutputTokens, temperature, stopSequences, topP, topK, penalties, responseFormat,
+ * seed, tools, toolChoice, includeRawChunks, providerOptions, and any option a later AI SDK adds)
+ * beside the model (`@provider`, `@modelId`) and the kind of call (`@call`), under names no call
+ * option can have. Left out: `abortSignal` and `headers`, which change how the call travels, not
+ * what the model answers.
  *
- * Dates, bytes and URLs in the prompt enter the key by value (their revivable JSON). Anything JSON
- * cannot represent faithfully makes this throw a TypeError naming the path.
+ * The prompt is written with JSON.stringify, not canonically: the AI SDK builds it itself, always
+ * in the same key order, and JSON.stringify is 3 to 4 times faster than the canonical walk (at worst
+ * a differently ordered prompt is a miss, never a wrong answer). Dates, bytes and URLs enter the
+ * key by value (their revivable JSON). Anything JSON cannot represent faithfully makes this throw
+ * a TypeError naming the path.
  */
 export function languageModelCallRequest(
   model: Pick<WrappedLanguageModel, 'provider' | 'modelId'>,
@@ -26,9 +30,15 @@ export function languageModelCallRequest(
   const { prompt, abortSignal, headers, ...settings } = params;
   void abortSignal;
   void headers;
-  return {
-    text: canonicalJson(toRevivableJson(prompt), 'params.prompt'),
-    operation,
-    options: { model: { provider: model.provider, modelId: model.modelId }, call, settings: toRevivableJson(settings) as Record<string, unknown> },
-  };
+  const keyedPrompt = toRevivableJson(prompt);
+  const options = toRevivableJson(settings) as Record<string, unknown>;
+  // Checked here, not left to the key builder: such a call must run uncached, never fail.
+  assertJsonCompatible(keyedPrompt, 'params.prompt');
+  assertJsonCompatible(options, 'params');
+  // Assigned, not spread into a new literal: `options` is ours (the rest of params, or its copy),
+  // and a spread costs ~1.5 µs here, a third of the whole mapping.
+  options['@provider'] = model.provider;
+  options['@modelId'] = model.modelId;
+  options['@call'] = call;
+  return { text: JSON.stringify(keyedPrompt), operation, options };
 }

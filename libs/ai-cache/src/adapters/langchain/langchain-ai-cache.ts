@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Generation } from '@langchain/core/outputs';
 import type { AIResponseCacheService } from '../../ai-response-cache.service';
 import type { AIRequest } from '../../interfaces/ai-request.interface';
-import { type AICacheAdapterOptions, adapterCall, type ResolvedAdapterOptions, resolveAdapterOptions } from '../adapter-options';
+import { type AICacheAdapterOptions, adapterCall, recordAdapterOutcome, type ResolvedAdapterOptions, resolveAdapterOptions } from '../adapter-options';
 import { langchainCaches } from './langchain-core.peer';
 import { fromCachedGenerations, toCachedGenerations } from './stored-generations';
 
@@ -57,7 +57,7 @@ export class LangChainAICache extends BaseCache<Generation[]> {
     if (call.options.forceRefresh) await this.cache.delete(this.cache.buildKey(request, scope));
     const found = call.options.noCache || call.options.forceRefresh ? undefined : await this.cache.getCachedResponse(request, scope);
     const generations = found && fromCachedGenerations(found.response);
-    call.recordOutcome(generations ? 'hit' : 'miss');
+    recordAdapterOutcome(call, generations ? 'hit' : 'miss');
     return generations ?? null;
   }
 

@@ -10,7 +10,8 @@ import type {
 import type { Stream } from 'openai/streaming';
 import type { AIResponseCacheService } from '../../ai-response-cache.service';
 import type { AIRequest } from '../../interfaces/ai-request.interface';
-import { type AICacheAdapterOptions, adapterCall, resolveAdapterOptions } from '../adapter-options';
+import type { StreamOutcome } from '../../streams/cached-stream';
+import { type AICacheAdapterOptions, adapterCall, recordAdapterOutcome, resolveAdapterOptions } from '../adapter-options';
 import { requirePeer } from '../require-peer';
 import { isChatCompletion, isCompleteChatStream } from './chat-completion-shape';
 import { chatCompletionRequest } from './chat-completion-request';
@@ -49,6 +50,9 @@ export interface WithAICacheOptions extends AICacheAdapterOptions {
  */
 const REQUEST_OVERRIDES = ['method', 'path', 'query', 'body'] as const;
 
+/** A gateway's HTML page or an empty body comes back from the SDK as a string: never an answer to replay. */
+const notACompletion = (result: unknown): boolean => !isChatCompletion(result);
+
 const StreamClass = requirePeer<typeof import('openai/streaming')>({
   module: 'openai/streaming',
   entry: 'nestjs-ai-cache/openai',
@@ -75,11 +79,13 @@ export function withAICache(client: ChatCompletionsClient, cache: AIResponseCach
   const logger = new Logger('AICache');
   let bypassLogged = false;
 
+  const endpoint = { baseURL: client.baseURL };
+
   function keyOf(body: ChatCompletionCreateParamsBase, requestOptions: ChatRequestOptions | undefined): AIRequest | undefined {
-    const override = REQUEST_OVERRIDES.find((name) => requestOptions?.[name] !== undefined);
+    const override = requestOptions && REQUEST_OVERRIDES.find((name) => requestOptions[name] !== undefined);
     try {
       if (override) throw new TypeError(`request option '${override}' changes the request`);
-      return chatCompletionRequest(body, adapter.operation, { baseURL: client.baseURL });
+      return chatCompletionRequest(body, adapter.operation, endpoint);
     } catch (error) {
       if (!bypassLogged) {
         bypassLogged = true;
@@ -93,12 +99,9 @@ export function withAICache(client: ChatCompletionsClient, cache: AIResponseCach
     const request = keyOf(body, requestOptions);
     if (!request) return completions.create(body, requestOptions);
     const call = adapterCall<ChatCompletion>(adapter);
-    const outcome = await cache.getOrComputeWithStatus(request, () => completions.create(body, requestOptions), {
-      ...call.options,
-      // A gateway's HTML page or an empty body comes back from the SDK as a string: never an answer to replay.
-      unless: (result) => !isChatCompletion(result),
-    });
-    call.recordOutcome(outcome.status);
+    call.options.unless = notACompletion;
+    const outcome = await cache.getOrComputeWithStatus(request, () => completions.create(body, requestOptions), call.options);
+    recordAdapterOutcome(call, outcome.status);
     return outcome.value;
   }
 
@@ -115,11 +118,10 @@ export function withAICache(client: ChatCompletionsClient, cache: AIResponseCach
         // The SDK ends an aborted stream quietly, as if it were complete.
         if (stream.controller.signal.aborted) cutShort = true;
       },
-      {
-        ...call.options,
-        onOutcome: ({ status }) => call.recordOutcome(status),
-        unless: (recorded) => cutShort || !isCompleteChatStream(recorded, body),
-      },
+      Object.assign(call.options, {
+        onOutcome: ({ status }: StreamOutcome) => recordAdapterOutcome(call, status),
+        unless: (recorded: ChatCompletionChunk[]) => cutShort || !isCompleteChatStream(recorded, body),
+      }),
     );
     return replayAsSdkStream(chunks, StreamClass);
   }

@@ -1,4 +1,5 @@
 import { CacheKeyBuilder } from '../../keys/cache-key.builder';
+import { canonicalJson } from '../../keys/canonical-json';
 import { CHAT_PARAMS_LEFT_OUT_OF_KEY, chatCompletionRequest } from './chat-completion-request';
 
 const keys = new CacheKeyBuilder({ textHashThreshold: 1000, textSizeTiers: { small: 500, medium: 5000, large: 50000 }, readableKeys: false });
@@ -11,11 +12,11 @@ describe('chatCompletionRequest', () => {
     expect(chatCompletionRequest({ ...base, seed: 3, user: 'u1' })).toEqual({
       text: '[{"content":"Private question about my health","role":"user"}]',
       operation: 'chat',
-      options: { params: { model: 'gpt-4o-mini', temperature: 0, seed: 3 } },
+      options: { model: 'gpt-4o-mini', temperature: 0, seed: 3 },
     });
     expect(chatCompletionRequest(base, 'qa', { baseURL: 'http://127.0.0.1:1/v1' })).toMatchObject({
       operation: 'qa',
-      options: { baseURL: 'http://127.0.0.1:1/v1' },
+      options: { model: 'gpt-4o-mini', '@baseURL': 'http://127.0.0.1:1/v1' },
     });
   });
 
@@ -62,6 +63,11 @@ describe('chatCompletionRequest', () => {
     for (const params of same) expect(keyOf(params)).toBe(keyOf(base));
   });
 
+  it('writes the messages as canonicalJson would, message by message', () => {
+    const messages = [{ role: 'user', content: [{ type: 'text', text: 'a"b' }], name: undefined }, undefined, { content: 'é', role: 'assistant' }];
+    expect(chatCompletionRequest({ ...base, messages }).text).toBe(canonicalJson(messages));
+  });
+
   it('builds keys without any of the user text', () => {
     const key = keyOf(base);
     expect(key).toMatch(/^ai:chat:[A-Za-z0-9_-]{43}$/);
@@ -71,6 +77,7 @@ describe('chatCompletionRequest', () => {
   it('rejects params that are not a create() body, naming what is wrong', () => {
     expect(() => chatCompletionRequest('hi' as never)).toThrow(/params must be the object passed to chat.completions.create\(\), got the string "hi"/);
     expect(() => chatCompletionRequest({ model: 'm' })).toThrow(/params.messages must be an array, got undefined/);
-    expect(() => chatCompletionRequest({ ...base, messages: [{ role: 'user', content: () => 1 }] })).toThrow(/params\.messages/);
+    expect(() => chatCompletionRequest({ ...base, messages: [{ role: 'user', content: () => 1 }] })).toThrow(/params\.messages\[0\]\.content/);
+    expect(() => chatCompletionRequest({ ...base, tools: [{ type: 'function', function: { name: 'f', parameters: new Map() } }] })).toThrow(/params\.tools/);
   });
 });
