@@ -48,8 +48,8 @@ export function chatCompletionRequest(params: object, operation = 'chat', endpoi
   // Checked here, not left to the key builder: a value JSON cannot hold faithfully must make the
   // adapter call the model uncached, never fail the call.
   assertJsonCompatible(keyed, 'params');
-  // Beside the parameters, flat (a flat record keys ~2× faster than a nested one), under a name no
-  // API parameter can have: parameters are identifiers.
+  // Beside the parameters, flat (the key builder has a fast path for flat records), under a name
+  // no API parameter can have: parameters are identifiers.
   if (endpoint.baseURL !== undefined) keyed[ENDPOINT_OPTION] = endpoint.baseURL;
   return { text: canonicalMessages(messages), operation, options: keyed };
 }
@@ -57,7 +57,7 @@ export function chatCompletionRequest(params: object, operation = 'chat', endpoi
 /**
  * `canonicalJson(messages)`, message by message: the same text (an array's canonical JSON is its
  * items' in order), but each `{ role, content }` message takes canonicalJson's fast path for flat
- * records instead of the general walk, which halves the cost of keying a conversation.
+ * records instead of the general walk.
  */
 function canonicalMessages(messages: unknown[]): string {
   let json = '[';
