@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { RedisServer } from '../test/support/redis-harness';
+import { adapterScenarios } from './scenarios/adapters.scenario';
 import { bytesPerEntryScenarios } from './scenarios/bytes-per-entry.scenario';
 import { codecScenarios } from './scenarios/codecs.scenario';
 import { coalescingScenarios } from './scenarios/coalescing.scenario';
@@ -24,7 +25,7 @@ import { evaluateTargets } from './support/targets';
 
 export const MIN_REPS = 5;
 
-/** Scenario modules by name, in run order (the decorator last: it is the newest code). */
+/** Scenario modules by name, in run order (the newest code last). */
 export const SCENARIO_MODULES: Record<string, (ctx: BenchContext) => Promise<ScenarioResult[]>> = {
   memory: memoryDriverScenarios,
   redis: redisDriverScenarios,
@@ -36,6 +37,7 @@ export const SCENARIO_MODULES: Record<string, (ctx: BenchContext) => Promise<Sce
   coalescing: coalescingScenarios,
   bytes: bytesPerEntryScenarios,
   decorator: decoratorScenarios,
+  adapters: adapterScenarios,
 };
 
 export interface BenchOptions {

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
+import { AIResponseCacheService } from '@app/ai-cache';
 import { clearCacheEnvironment, createDemoApp } from './support/demo-app';
 import { type JsonStubServer, type RecordedRequest, startJsonStubServer } from './support/json-stub-server';
 
@@ -96,6 +97,20 @@ describe('text-processor demo app with an OpenAI-compatible model (e2e, stub ser
     reply = chatReply('["The model recovered."]');
     const retry = await post(body).expect(200);
     expect(retry.body).toMatchObject({ cached: false, result: ['The model recovered.'] });
+    expect(requests).toHaveLength(2);
+  });
+
+  it('caches each answer once, at the model call (withAICache), under its operation: one entry to invalidate', async () => {
+    reply = chatReply('["Questions about caching."]');
+    const body = { text: 'One answer, one entry: the model call is the cache key.', operation: 'questions' };
+    await post(body).expect(200);
+    const cache = app.get(AIResponseCacheService);
+    // The service's own entry for the operation does not exist: the client cached the chat request instead.
+    expect(await cache.getCachedResponse({ text: body.text, operation: 'questions' })).toBeUndefined();
+    expect(await cache.invalidateByOperation('questions')).toBe(1);
+
+    const again = await post(body).expect(200);
+    expect(again.headers['x-cache']).toBe('MISS');
     expect(requests).toHaveLength(2);
   });
 });

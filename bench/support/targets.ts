@@ -45,6 +45,32 @@ const atMost = (threshold: number) => (ours: ContenderResult, other: ContenderRe
   return { measured: times(ratio), pass: ratio <= threshold };
 };
 
+/**
+ * Each framework adapter on a hit, memory and Redis: at most 1.2× the cost of a direct
+ * getCachedResponse() of the same call's request (mapped by the adapter's public mapper).
+ */
+function adapterTargets(): TargetSpec[] {
+  const adapters = [
+    ['openai', 'openai (withAICache)'],
+    ['langchain', 'LangChain (LangChainAICache)'],
+    ['ai-sdk', 'AI SDK (aiCacheMiddleware)'],
+  ] as const;
+  const drivers = [
+    ['', 'memory'],
+    ['.redis', 'Redis, L1 off'],
+  ] as const;
+  return adapters.flatMap(([adapter, label]) =>
+    drivers.map(([suffix, driver]) => ({
+      id: `adapter-${adapter}-hit${suffix.replace('.', '-')}-vs-direct`,
+      description: `${label} hit ≥ 1/1.2 of a direct getCachedResponse() (${driver})`,
+      scenarioId: `adapters.${adapter}.hit${suffix}`,
+      against: 'direct getCachedResponse(), request mapped per call',
+      needed: '≥ 0.83× (≤ 1.2× the cost)',
+      evaluate: atLeast(1 / 1.2),
+    })),
+  );
+}
+
 export const TARGETS: TargetSpec[] = [
   {
     id: 'memory-get-vs-cacheable',
@@ -137,6 +163,7 @@ export const TARGETS: TargetSpec[] = [
     needed: '≥ 0.9×',
     evaluate: atLeast(0.9),
   },
+  ...adapterTargets(),
   {
     id: 'key-1mb-vs-sha256',
     description: '1 MB key build ≥ 0.9× raw SHA-256',

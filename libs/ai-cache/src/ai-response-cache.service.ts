@@ -18,6 +18,8 @@ import { type BuiltKey, CacheKeyBuilder, assertValidOperation } from './keys/cac
 import { CacheMonitorService } from './monitor/cache-monitor.service';
 import type { InvalidationSample } from './monitor/monitor.types';
 import type { CacheStore, CacheTier, StoreRead } from './stores/cache-store.interface';
+import { type CacheStreamOptions, cachedStream, type StreamSource } from './streams/cached-stream';
+import { StreamFlights } from './streams/stream-flights';
 import { AsyncCoalescer } from './utils/coalesce-async';
 import { msToWholeSeconds, toIsoString } from './utils/duration';
 
@@ -83,6 +85,7 @@ export class AIResponseCacheService {
   private readonly logger = new Logger('AICache');
   private readonly keys: CacheKeyBuilder;
   private readonly inFlight = new AsyncCoalescer();
+  private readonly streamFlights = new StreamFlights();
   private oversizeLogged = false;
   /** The tier metrics label writes and deletes with: Redis is the authority on the redis driver. */
   private readonly writeTier: CacheTier;
@@ -210,6 +213,29 @@ export class AIResponseCacheService {
     );
     // Waiters get their own copy, as a hit would: one caller mutating its result must not change another's.
     return joined ? { value: copyOf(value), status: 'coalesced' } : { value, status: 'miss' };
+  }
+
+  /**
+   * `getOrCompute` for streams (LLM tokens, SDK stream parts). Iterating the result replays a hit
+   * (a stored array of the items), or records `start()`'s stream while it is read and stores the
+   * array once it completed: never a stream that failed or that every reader left early. Identical
+   * concurrent calls share one upstream (late joiners get the items they missed first).
+   * `options.onOutcome` tells each iteration whether it was a hit, a miss or coalesced.
+   */
+  getOrComputeStream<T>(request: AIRequest, start: () => StreamSource<T>, options: CacheStreamOptions<T> = {}): AsyncIterable<T> {
+    const built = this.keyFor(request, options.scope);
+    const ttlSeconds = this.ttlFor(built.operation, options.ttl);
+    return cachedStream(start, options, {
+      flights: this.streamFlights,
+      flightKey: options.noStore ? built.key + NO_STORE_FLIGHT_SUFFIX : built.key,
+      operation: built.operation,
+      read: () => this.lookup<unknown, Hit<unknown> | undefined>(built.key, built.operation, (hit) => hit),
+      drop: () => this.guard(() => this.store.delete(built.key), false),
+      write: (items, computeMs) =>
+        this.write(built.key, items, ttlSeconds, { operation: built.operation, textLength: built.textLength, computeMs }),
+      monitor: this.monitor,
+      logger: this.logger,
+    });
   }
 
   // ---- invalidation ----

@@ -9,6 +9,7 @@ export {
   type CacheCallOptions,
   type CacheScopeOptions,
 } from './ai-response-cache.service';
+export type { CacheStreamOptions, StreamOutcome, StreamSource } from './streams/cached-stream';
 export {
   CachedAIResponse,
   CACHED_AI_RESPONSE_METADATA,

@@ -27,6 +27,12 @@ export interface LlmCompletion<T = unknown> {
 
 export interface LlmClient {
   complete<O extends TextOperation>(request: TextRequest<O>): Promise<LlmCompletion<OperationResults[O]>>;
+  /**
+   * True when the client caches its own model calls (the OpenAI-compatible client, through
+   * `withAICache`): TextProcessorService then calls it directly rather than through its
+   * `@CachedAIResponse()` methods, so that no answer is cached twice.
+   */
+  readonly cachesCalls?: boolean;
 }
 
 /** Injection token of the configured LlmClient (fake or OpenAI-compatible). */

@@ -24,6 +24,11 @@ export interface ProcessOutcome<O extends TextOperation = TextOperation> {
  * Text operations, each a model call cached by `@CachedAIResponse()`: the operation name picks the
  * TTL (summarize 2 h, sentiment 24 h, …), the `(text, options?, question?)` arguments make the key,
  * and identical concurrent calls reach the model once.
+ *
+ * A client that caches its own calls (`cachesCalls`: the OpenAI-compatible one, through
+ * `withAICache`, keyed on the exact chat request and filed under the same operation names) is
+ * called directly by `process()`: caching its answer here too would store it twice, and an
+ * invalidation would have to find both.
  */
 @Injectable()
 export class TextProcessorService {
@@ -33,7 +38,7 @@ export class TextProcessorService {
     const started = performance.now();
     // A nested context inherits the request's tenant and Cache-Control, and counts this call's outcomes only.
     const { completion, modelCalled } = await AICacheContext.run({}, async () => {
-      const completion = (await this.dispatch(request)) as LlmCompletion<OperationResults[O]>;
+      const completion = (await (this.llm.cachesCalls ? this.llm.complete(request) : this.dispatch(request))) as LlmCompletion<OperationResults[O]>;
       return { completion, modelCalled: (AICacheContext.outcome()?.misses ?? 0) > 0 };
     });
     return {

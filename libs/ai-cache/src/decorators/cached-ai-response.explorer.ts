@@ -3,12 +3,10 @@ import { DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
 import type { Module } from '@nestjs/core/injector/module';
 import { AIResponseCacheService } from '../ai-response-cache.service';
-import { CacheMonitorService } from '../monitor/cache-monitor.service';
 import type { CachedAIResponseMetadata } from './cached-ai-response.decorator';
 import { CachedAIResponseMetadataAccessor } from './cached-ai-response.metadata-accessor';
 import { type CachedMethodPlan, planCachedMethod } from './cached-method.plan';
 import { type CachedMethodRuntime, createCachedMethod } from './cached-method.wrapper';
-import { StreamFlights } from './stream-flights';
 
 type AnyMethod = (this: unknown, ...args: unknown[]) => unknown;
 type MethodName = string | symbol;
@@ -52,9 +50,8 @@ export class CachedAIResponseExplorer implements OnModuleInit {
     private readonly scanner: MetadataScanner,
     private readonly metadata: CachedAIResponseMetadataAccessor,
     private readonly cache: AIResponseCacheService,
-    monitor: CacheMonitorService,
   ) {
-    this.runtime = { cache, monitor, streams: new StreamFlights(), logger: this.logger };
+    this.runtime = { cache };
   }
 
   async onModuleInit(): Promise<void> {

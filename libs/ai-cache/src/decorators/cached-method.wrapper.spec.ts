@@ -8,7 +8,6 @@ import { AICacheContext } from './ai-cache.context';
 import type { CachedAIResponseMetadata } from './cached-ai-response.decorator';
 import { planCachedMethod } from './cached-method.plan';
 import { createCachedMethod } from './cached-method.wrapper';
-import { StreamFlights } from './stream-flights';
 
 function setup() {
   const resolved = resolveCacheOptions({});
@@ -16,7 +15,7 @@ function setup() {
   const store = new MemoryStore({ maxEntries: resolved.maxSize, maxBytes: resolved.maxBytes, purgeIntervalMs: 0 });
   monitor.attachStore(store);
   const cache = new AIResponseCacheService(resolved, store, monitor);
-  const runtime = { cache, monitor, streams: new StreamFlights(), logger: new Logger('test') };
+  const runtime = { cache };
   const wrap = (method: (...args: never[]) => unknown, metadata: Partial<CachedAIResponseMetadata> = {}) =>
     createCachedMethod(method as never, planCachedMethod({ methodName: 'summarize', ...metadata }, 'Svc', method, undefined), runtime);
   return { cache, wrap };

@@ -1,8 +1,6 @@
-import type { Logger } from '@nestjs/common';
 import { isObservable, Observable } from 'rxjs';
 import type { AIResponseCacheService, CacheCallOptions } from '../ai-response-cache.service';
-import type { AIRequest } from '../interfaces/ai-request.interface';
-import type { CacheMonitorService } from '../monitor/cache-monitor.service';
+import type { StreamSource } from '../streams/cached-stream';
 import {
   type AICacheContextFrame,
   currentContextFrame,
@@ -11,22 +9,15 @@ import {
 } from './ai-cache.context';
 import type { CachedMethodPlan } from './cached-method.plan';
 import { describeResultKind, isAsyncIterable } from './return-kind';
-import type { StreamFlights } from './stream-flights';
-import { arrayCursor, type StreamCursor, StreamRecording } from './stream-recording';
 
-/** What wrapped methods share: the cache their module injects, its monitor, the stream flights. */
+/** What wrapped methods share: the cache their module injects (its service owns the stream flights too). */
 export interface CachedMethodRuntime {
   readonly cache: AIResponseCacheService;
-  readonly monitor: CacheMonitorService;
-  readonly streams: StreamFlights;
-  readonly logger: Logger;
 }
 
 type AnyMethod = (this: unknown, ...args: unknown[]) => unknown;
 
 const NO_CONTROLS: ResolvedAICacheControls = Object.freeze({});
-/** See AIResponseCacheService: flights that will not write never share with flights that will. */
-const NO_STORE_FLIGHT_SUFFIX = '\u0000no-store';
 
 /**
  * The function that replaces a decorated method on a provider instance. It keeps the method's
@@ -91,15 +82,13 @@ async function cachedPromise({ thisArg, args, original, plan, runtime, frame }: 
 
 function cachedObservable(call: MethodCall): Observable<unknown> {
   return new Observable<unknown>((subscriber) => {
-    let cursor: StreamCursor<unknown> | undefined;
+    let iterator: AsyncIterator<unknown> | undefined;
     let closed = false;
     void (async () => {
       try {
-        cursor = await openStream(call, () => closed);
-        // Unsubscribed while the cursor was being opened: the teardown had no cursor to release yet.
-        if (closed) return;
+        iterator = openStream(call)[Symbol.asyncIterator]();
         for (;;) {
-          const step = await cursor.next();
+          const step = await iterator.next();
           if (closed) return;
           if (step.done) return subscriber.complete();
           subscriber.next(step.value);
@@ -107,91 +96,41 @@ function cachedObservable(call: MethodCall): Observable<unknown> {
       } catch (error) {
         if (!closed) subscriber.error(error);
       } finally {
-        cursor?.release();
+        void iterator?.return?.();
       }
     })();
     return () => {
       closed = true;
-      cursor?.release();
+      // Synchronous: the last subscriber leaving stops the upstream at once, even mid-lookup.
+      void iterator?.return?.();
     };
   });
 }
 
 async function* cachedAsyncIterable(call: MethodCall): AsyncGenerator<unknown, void, undefined> {
-  const cursor = await openStream(call, () => false);
-  try {
-    for (;;) {
-      const step = await cursor.next();
-      if (step.done) return;
-      yield step.value;
-    }
-  } finally {
-    // `break` in a for-await lands here: the last consumer to leave stops the upstream.
-    cursor.release();
-  }
+  // `break` in a for-await returns the delegate too: the last consumer to leave stops the upstream.
+  yield* openStream(call);
 }
 
 /**
- * A cursor over the cached sequence (hit), or over the shared recording of the upstream (miss:
- * started here, or joined if an identical stream is already running). Cached sequences are stored
- * as plain arrays of the emitted items, readable with `getCachedResponse` too.
+ * The service's stream path: a hit replays the stored array, a miss records the method's stream
+ * (joined if an identical one is running). The outcome is counted in the AICacheContext the
+ * method was called in, as for promise methods.
  */
-async function openStream(call: MethodCall, abandoned: () => boolean): Promise<StreamCursor<unknown>> {
+function openStream(call: MethodCall): AsyncIterable<unknown> {
   const { plan, runtime, frame } = call;
   const controls = frame?.controls ?? NO_CONTROLS;
-  const request = plan.toRequest(call.args);
-  const scope = { scope: controls.tenant };
-  const key = runtime.cache.buildKey(request, scope);
-
-  if (controls.forceRefresh) {
-    await runtime.cache.delete(key);
-  } else if (!controls.noCache) {
-    const cached = await runtime.cache.getCachedResponse(request, scope);
-    // Anything but an array under this key is not a recorded stream: a miss, replaced on completion.
-    if (cached && Array.isArray(cached.response)) {
-      recordCallOutcome(frame, 'hit');
-      return arrayCursor(cached.response);
-    }
-  }
-  if (abandoned()) return arrayCursor([]);
-
-  const flightKey = controls.noStore ? key + NO_STORE_FLIGHT_SUFFIX : key;
-  const { recording, joined } = runtime.streams.join(flightKey, ({ onSettled }) =>
-    startRecording(call, request, controls, onSettled),
-  );
-  if (joined) runtime.monitor.recordCoalescedWait();
-  recordCallOutcome(frame, joined ? 'coalesced' : 'miss');
-  return recording.cursor();
+  return runtime.cache.getOrComputeStream(plan.toRequest(call.args), () => startStream(call), {
+    ...callOptions(plan, controls),
+    label: plan.where,
+    onOutcome: ({ status }) => recordCallOutcome(frame, status),
+  });
 }
 
-function startRecording(
-  { thisArg, args, original, plan, runtime }: MethodCall,
-  request: AIRequest,
-  controls: ResolvedAICacheControls,
-  onSettled: () => void,
-): StreamRecording<unknown> {
-  const hooks = {
-    onSettled,
-    onComplete: async (snapshots: unknown[]) => {
-      runtime.monitor.recordComputation();
-      if (controls.noStore) return;
-      try {
-        if (plan.unless?.(snapshots) === true) return;
-        await runtime.cache.cacheResponse(request, snapshots, { ttl: controls.ttl ?? plan.ttl, scope: controls.tenant });
-      } catch (error) {
-        // The stream reached its consumers; an item we cannot encode must not fail it.
-        runtime.monitor.recordError();
-        runtime.logger.warn(`Not caching the stream of ${plan.where}: ${(error as Error).message}`);
-      }
-    },
-  };
+function startStream({ thisArg, args, original, plan }: MethodCall): StreamSource<unknown> {
   const result = original.apply(thisArg, args);
-  if (plan.kind === 'observable') {
-    if (!isObservable(result)) throw kindMismatch(plan, result);
-    return StreamRecording.fromObservable(result, hooks);
-  }
-  if (!isAsyncIterable(result)) throw kindMismatch(plan, result);
-  return StreamRecording.fromAsyncIterable(result, hooks);
+  if (plan.kind === 'observable' ? !isObservable(result) : !isAsyncIterable(result)) throw kindMismatch(plan, result);
+  return result as StreamSource<unknown>;
 }
 
 function kindMismatch(plan: CachedMethodPlan, result: unknown): TypeError {

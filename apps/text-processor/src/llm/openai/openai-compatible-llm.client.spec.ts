@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { type CacheApp, startCacheApp } from '../../../../../test/support/cache-app';
 import { type JsonStubServer, type RecordedRequest, startJsonStubServer } from '../../../../../test/support/json-stub-server';
 import { LlmUpstreamError } from '../llm-upstream.error';
 import { OpenAiCompatibleLlmClient } from './openai-compatible-llm.client';
@@ -39,8 +40,8 @@ describe('OpenAiCompatibleLlmClient (against a local stub server)', () => {
 
   afterAll(() => stub.close());
 
-  const client = (overrides: Partial<ConstructorParameters<typeof OpenAiCompatibleLlmClient>[0]> = {}) =>
-    new OpenAiCompatibleLlmClient({ baseUrl, apiKey: 'sk-test', model: 'gpt-4o-mini', timeoutMs: 5000, ...overrides });
+  const client = (overrides: Partial<ConstructorParameters<typeof OpenAiCompatibleLlmClient>[0]> = {}, cache?: CacheApp['cache']) =>
+    new OpenAiCompatibleLlmClient({ baseUrl, apiKey: 'sk-test', model: 'gpt-4o-mini', timeoutMs: 5000, ...overrides }, cache);
 
   it('POSTs a chat completion with the key, the model and the messages, and returns the reply with its usage', async () => {
     const result = await client().complete({ operation: 'summarize', text: 'Long text here.', options: { max_length: 50 } });
@@ -112,6 +113,44 @@ describe('OpenAiCompatibleLlmClient (against a local stub server)', () => {
     await expect(client({ timeoutMs: 50 }).complete({ operation: 'summarize', text: 'x' })).rejects.toThrow(
       new LlmUpstreamError('LLM server did not answer within 50 ms'),
     );
+  });
+
+  describe('given the cache (withAICache)', () => {
+    let app: CacheApp;
+    beforeEach(async () => {
+      app = await startCacheApp();
+    });
+    afterEach(() => app.close());
+
+    it('caches its own calls, per operation, keyed on the chat request: another model or prompt is another entry', async () => {
+      const cached = client({}, app.cache);
+      expect(cached.cachesCalls).toBe(true);
+      expect(client().cachesCalls).toBe(false);
+      const request = { operation: 'summarize' as const, text: 'Long text here.' };
+      const first = await cached.complete(request);
+      expect(await cached.complete(request)).toEqual(first);
+      expect(requests).toHaveLength(1);
+
+      await client({ model: 'gpt-4o' }, app.cache).complete(request);
+      await cached.complete({ ...request, options: { max_length: 20 } }); // another system prompt
+      await cached.complete({ ...request, operation: 'key_points' as never });
+      expect(requests).toHaveLength(4);
+      expect(await app.cache.invalidateByOperation('summarize')).toBe(3);
+    });
+
+    it('never caches a failure or a body that is not a completion', async () => {
+      const cached = client({}, app.cache);
+      reply = (res) => res.end('<html>gateway page</html>');
+      await expect(cached.complete({ operation: 'summarize', text: 'x' })).rejects.toThrow('not JSON');
+      reply = (res) => {
+        res.writeHead(503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: 'warming up' } }));
+      };
+      await expect(cached.complete({ operation: 'summarize', text: 'x' })).rejects.toMatchObject({ upstreamStatus: 503 });
+      reply = completion('Finally.');
+      await expect(cached.complete({ operation: 'summarize', text: 'x' })).resolves.toMatchObject({ result: 'Finally.' });
+      expect(requests).toHaveLength(3);
+    });
   });
 
   it('reports an unreachable server with the reason', async () => {

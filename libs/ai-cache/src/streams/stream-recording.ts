@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import type { Subscribable } from 'rxjs';
 
 /** Reads a recording (or a cached sequence) item by item; `release()` when done or abandoned. */
 export interface StreamCursor<T> {
@@ -44,8 +44,11 @@ export class StreamRecording<T> {
 
   private constructor(private readonly hooks: RecordingHooks) {}
 
-  /** Subscribes to `source` now; the items it emits synchronously are recorded for the first consumer. */
-  static fromObservable<T>(source: Observable<T>, hooks: RecordingHooks): StreamRecording<T> {
+  /**
+   * Subscribes to `source` (an rxjs Observable, or anything with its `subscribe`) now; the items it
+   * emits synchronously are recorded for the first consumer.
+   */
+  static fromObservable<T>(source: Subscribable<T>, hooks: RecordingHooks): StreamRecording<T> {
     const recording = new StreamRecording<T>(hooks);
     const subscription = source.subscribe({
       next: (item) => recording.push(item),
