@@ -59,9 +59,10 @@ describe('redis driver against the world (CacheModule, real redis-server)', () =
     const [a, b] = [await instance(), await instance()];
     const key = (text: string) => `ai_cache:${a.cache.buildKey(request(text))}`;
     const hitFromL1 = async (cache: AIResponseCacheService, text: string) => (await cache.getCachedResponse(request(text)))?.tier === 'memory';
-    for (const text of ['deleted', 'overwritten', 'flushed']) {
+    const heardByB = () => (b.monitor.getPerformanceStats().store as { coherence?: { invalidations: number } } | undefined)?.coherence?.invalidations ?? 0;
+    for (const [i, text] of ['deleted', 'overwritten', 'flushed'].entries()) {
       await a.cache.cacheResponse(request(text), `answer ${text}`);
-      await new Promise((resolve) => setTimeout(resolve, 20)); // B hears of A's write before it reads
+      expect(await waitUntil(() => heardByB() >= i + 1)).toBe(true); // B hears of A's write before it reads
       await b.cache.getCachedResponse(request(text));
       expect(await hitFromL1(a.cache, text)).toBe(true);
       expect(await hitFromL1(b.cache, text)).toBe(true);
@@ -84,7 +85,9 @@ describe('redis driver against the world (CacheModule, real redis-server)', () =
       const viaProxy = await instance({ memoryCacheMaxAge: '2s' }, `redis://127.0.0.1:${proxy.port}`);
       const writer = await instance();
       await writer.cache.cacheResponse(request('k'), 'v1');
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // Redis's report of the write may reach viaProxy after its read: wait for it, so the copy stays.
+      const heard = () => (viaProxy.monitor.getPerformanceStats().store as { coherence?: { invalidations: number } } | undefined)?.coherence?.invalidations ?? 0;
+      expect(await waitUntil(() => heard() >= 1)).toBe(true);
       await viaProxy.cache.getCachedResponse(request('k'));
       expect((await viaProxy.cache.getCachedResponse(request('k')))?.tier).toBe('memory');
 
