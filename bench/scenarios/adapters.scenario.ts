@@ -17,6 +17,7 @@ import { AIMessage } from '@langchain/core/messages';
 import { wrapLanguageModel } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+import type OpenAI from 'openai';
 import type { AIRequest, AIResponseCacheService, CacheModuleOptions } from '../../libs/ai-cache/src';
 import { aiCacheMiddleware, languageModelCallRequest } from '../../libs/ai-cache/src/ai-sdk';
 import { LangChainAICache } from '../../libs/ai-cache/src/langchain';
@@ -54,7 +55,7 @@ const openaiAdapter: AdapterFactory = (cache) => {
     baseURL,
     chat: { completions: { create: async (body: ChatCompletionCreateParamsNonStreaming) => (modelCalls++, completion(body)) } },
   };
-  const cached = withAICache(upstream as never, cache);
+  const cached = withAICache(upstream as unknown as OpenAI, cache);
   const params = Array.from({ length: ENTRIES }, (_, i): ChatCompletionCreateParamsNonStreaming => ({
     model: 'gpt-4o-mini',
     temperature: 0,

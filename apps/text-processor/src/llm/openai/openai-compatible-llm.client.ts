@@ -17,7 +17,7 @@ export interface OpenAiCompatibleConfig {
   timeoutMs: number;
 }
 
-type ChatCompletions = Pick<AICachedOpenAI['chat']['completions'], 'create'>;
+type ChatCompletions = Pick<AICachedOpenAI<OpenAI>["chat"]["completions"], "create">;
 
 /**
  * Any server speaking the OpenAI chat completions API (OpenAI, Azure-compatible gateways, vLLM,
@@ -32,7 +32,7 @@ type ChatCompletions = Pick<AICachedOpenAI['chat']['completions'], 'create'>;
 export class OpenAiCompatibleLlmClient implements LlmClient {
   readonly cachesCalls: boolean;
   private readonly sdk: OpenAI;
-  private readonly cached?: Record<TextOperation, AICachedOpenAI>;
+  private readonly cached?: Record<TextOperation, AICachedOpenAI<OpenAI>>;
 
   constructor(
     private readonly config: OpenAiCompatibleConfig,
@@ -48,7 +48,7 @@ export class OpenAiCompatibleLlmClient implements LlmClient {
     });
     if (cache) {
       const sdk = this.sdk;
-      this.cached = Object.fromEntries(TEXT_OPERATIONS.map((operation) => [operation, withAICache(sdk, cache, { operation })])) as Record<TextOperation, AICachedOpenAI>;
+      this.cached = Object.fromEntries(TEXT_OPERATIONS.map((operation) => [operation, withAICache(sdk, cache, { operation })])) as Record<TextOperation, AICachedOpenAI<OpenAI>>;
     }
     this.cachesCalls = cache !== undefined;
   }

@@ -20,11 +20,22 @@ import { replayAsSdkStream } from './sdk-stream';
 /** The SDK's per-request options (`signal`, `timeout`, `headers`, …), as `create` takes them. */
 export type ChatRequestOptions = NonNullable<Parameters<Completions['create']>[1]>;
 
-/** What `withAICache` wraps: an `OpenAI` (or `AzureOpenAI`) client, or anything with its `chat.completions.create`. */
+/**
+ * What `withAICache` wraps: an `OpenAI` (or `AzureOpenAI`) client, or anything with its
+ * `chat.completions.create`. Structural on purpose: an ESM app sees the SDK's ESM typings and a
+ * CommonJS one its CommonJS typings, two sets of branded types that do not mix, so nothing here may
+ * name the SDK's own types (the wrapped client's types are kept as they are, see AICachedOpenAI).
+ */
 export interface ChatCompletionsClient {
   /** Enters the key: two servers may answer one model name differently. */
   readonly baseURL?: string;
-  readonly chat: { readonly completions: Pick<Completions, 'create'> };
+  readonly chat: { readonly completions: { create(...args: never[]): unknown } };
+}
+
+/** The SDK's client as this package's own typings see it: the default when no client type is given. */
+interface SdkChatCompletionsClient {
+  readonly baseURL?: string;
+  readonly chat: { readonly completions: AICachedChatCompletions };
 }
 
 /** `chat.completions.create` with the SDK's overloads: a ChatCompletion, or with `stream: true` the SDK's Stream of chunks. */
@@ -34,9 +45,9 @@ export interface AICachedChatCompletions {
   create(body: ChatCompletionCreateParamsBase, options?: ChatRequestOptions): Promise<Stream<ChatCompletionChunk> | ChatCompletion>;
 }
 
-/** What `withAICache` returns. */
-export interface AICachedOpenAI {
-  readonly chat: { readonly completions: AICachedChatCompletions };
+/** What `withAICache` returns: `chat.completions.create` with exactly the wrapped client's signature. */
+export interface AICachedOpenAI<C extends ChatCompletionsClient = SdkChatCompletionsClient> {
+  readonly chat: { readonly completions: { readonly create: C['chat']['completions']['create'] } };
 }
 
 export interface WithAICacheOptions extends AICacheAdapterOptions {
@@ -67,7 +78,7 @@ const StreamClass = requirePeer<typeof import('openai/streaming')>({
  * `toReadableStream()`, `tee()`). Errors, non-completions and cut-short streams are never stored.
  * Identical concurrent calls share one upstream request, made with the first caller's options.
  */
-export function withAICache(client: ChatCompletionsClient, cache: AIResponseCacheService, options?: WithAICacheOptions): AICachedOpenAI {
+export function withAICache<C extends ChatCompletionsClient>(client: C, cache: AIResponseCacheService, options?: WithAICacheOptions): AICachedOpenAI<C> {
   if (typeof client?.chat?.completions?.create !== 'function') {
     throw new TypeError('withAICache: client must be an OpenAI client (an object with chat.completions.create)');
   }
@@ -75,7 +86,8 @@ export function withAICache(client: ChatCompletionsClient, cache: AIResponseCach
     throw new TypeError('withAICache: cache must be the AIResponseCacheService (inject it, or app.get(AIResponseCacheService))');
   }
   const adapter = resolveAdapterOptions(options, 'chat', 'withAICache');
-  const completions = client.chat.completions;
+  // The SDK's own method, seen through this package's typings of it (see ChatCompletionsClient).
+  const completions = client.chat.completions as unknown as Pick<Completions, 'create'>;
   const logger = new Logger('AICache');
   let bypassLogged = false;
 
@@ -132,5 +144,5 @@ export function withAICache(client: ChatCompletionsClient, cache: AIResponseCach
       : createCompletion(body as ChatCompletionCreateParamsNonStreaming, requestOptions);
   }
 
-  return { chat: { completions: { create: create as AICachedChatCompletions['create'] } } };
+  return { chat: { completions: { create: create as unknown as C['chat']['completions']['create'] } } };
 }
