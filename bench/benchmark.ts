@@ -15,6 +15,7 @@ import { keyBuildScenarios } from './scenarios/key-build.scenario';
 import { memoryDriverScenarios } from './scenarios/memory-driver.scenario';
 import { monitorCostScenarios } from './scenarios/monitor-cost.scenario';
 import { redisDriverScenarios } from './scenarios/redis-driver.scenario';
+import { semanticIndexScenarios } from './scenarios/semantic-index.scenario';
 import { FULL_SIZES, SMOKE_SIZES, type BenchContext } from './support/bench-context';
 import type { BenchReport, MachineInfo } from './support/report';
 import type { ScenarioResult } from './support/scenario';
@@ -22,7 +23,7 @@ import { evaluateTargets } from './support/targets';
 
 export const MIN_REPS = 5;
 
-/** Scenario modules by name, in run order (the decorator last: it is the newest code). */
+/** Scenario modules by name, in run order (the newest code last). */
 export const SCENARIO_MODULES: Record<string, (ctx: BenchContext) => Promise<ScenarioResult[]>> = {
   memory: memoryDriverScenarios,
   redis: redisDriverScenarios,
@@ -32,6 +33,7 @@ export const SCENARIO_MODULES: Record<string, (ctx: BenchContext) => Promise<Sce
   coalescing: coalescingScenarios,
   bytes: bytesPerEntryScenarios,
   decorator: decoratorScenarios,
+  semantic: semanticIndexScenarios,
 };
 
 export interface BenchOptions {
