@@ -20,7 +20,7 @@ import { percentile } from '../support/stats';
 
 const MIN_SIMILARITY = 0.8;
 const QUERIES = 256;
-const CROSSOVER_QUERIES = 100;
+const CROSSOVER_QUERIES = 200;
 
 export const SIMD_BRUTE_FORCE = 'nestjs-ai-cache BruteForceVectorIndex (usearch SIMD scan)';
 export const HNSW = 'nestjs-ai-cache HnswVectorIndex (usearch HNSW)';
@@ -170,7 +170,8 @@ async function crossoverScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const never = 2 * largest;
   result.results.forEach((contender, k) => {
     const table = k === 0 ? tables.simd : tables.js;
-    contender.note = `${contender.figure.median >= never ? `HNSW never faster up to ${largest}; ` : ''}last rep p50 µs brute/HNSW: ${table}`;
+    const bound = contender.figure.median >= never ? `HNSW never faster up to ${largest}; ` : contender.figure.median <= sizes[0] ? `HNSW already faster at ${sizes[0]}; ` : '';
+    contender.note = `${bound}last rep p50 µs brute/HNSW: ${table}`;
   });
   return result;
 }

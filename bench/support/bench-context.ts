@@ -37,7 +37,7 @@ export const FULL_SIZES: BenchSizes = {
   compressionTextBytes: [10 * 1024, 100 * 1024],
   redisBenchmarkRequests: 10_000,
   semanticIndexEntries: [1000, 10_000, 100_000],
-  semanticCrossoverSizes: [250, 500, 1000, 2000, 4000, 8000, 16_000],
+  semanticCrossoverSizes: [500, 1000, 2000, 3000, 4000, 6000, 8000, 16_000],
   semanticMemoryEntries: 10_000,
 };
 

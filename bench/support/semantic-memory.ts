@@ -45,7 +45,9 @@ function measureHere(kind: MeasuredIndexKind, count: number): IndexMemory {
   const before = rss();
   for (let i = 0; i < count; i++) index.addNow(`ai:qa:${i.toString(36).padStart(43, '0')}`, row(vectors, i, SEMANTIC_DIMENSIONS));
   const after = rss();
-  if (index.size !== count) throw new Error(`semantic memory: ${index.size} vectors held, expected ${count}`);
+  // Both still used after the measurement: otherwise V8 may collect the input (or the index) before
+  // `after` is read, and the delta would subtract them.
+  if (index.size !== count || vectors.length !== count * SEMANTIC_DIMENSIONS) throw new Error(`semantic memory: ${index.size} vectors held, expected ${count}`);
   return { rssPerVector: (after - before) / count, estimatePerVector: index.bytes / count };
 }
 
