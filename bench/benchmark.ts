@@ -18,6 +18,7 @@ import { memoryDriverScenarios } from './scenarios/memory-driver.scenario';
 import { monitorCostScenarios } from './scenarios/monitor-cost.scenario';
 import { redisDriverScenarios } from './scenarios/redis-driver.scenario';
 import { redisL1Scenarios } from './scenarios/redis-l1.scenario';
+import { semanticIndexScenarios } from './scenarios/semantic-index.scenario';
 import { FULL_SIZES, SMOKE_SIZES, type BenchContext } from './support/bench-context';
 import type { BenchReport, MachineInfo } from './support/report';
 import type { ScenarioResult } from './support/scenario';
@@ -38,6 +39,7 @@ export const SCENARIO_MODULES: Record<string, (ctx: BenchContext) => Promise<Sce
   bytes: bytesPerEntryScenarios,
   decorator: decoratorScenarios,
   adapters: adapterScenarios,
+  semantic: semanticIndexScenarios,
 };
 
 export interface BenchOptions {

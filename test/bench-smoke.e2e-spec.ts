@@ -36,6 +36,9 @@ describe('npm run bench (smoke: tiny sizes)', () => {
         'coalescing.misses',
         'memory.bytesPerEntry',
         'decorator.hit',
+        'semantic.lookup.1000',
+        'semantic.crossover',
+        'semantic.bytesPerVector',
       ]),
     );
     for (const scenario of report.scenarios) {
@@ -97,6 +100,7 @@ describe('npm run bench (smoke: tiny sizes)', () => {
         'decorator-vs-direct',
         'key-1mb-vs-sha256',
         'bytes-per-entry-vs-lru-objects',
+        'semantic-lookup-10k-p50',
       ]),
     );
     for (const target of report.targets) expect(['PASS', 'FAIL', 'pending']).toContain(target.verdict);

@@ -12,6 +12,12 @@ export interface BenchSizes {
   compressionTextBytes: number[];
   /** Requests per redis-benchmark repetition. */
   redisBenchmarkRequests: number;
+  /** Vectors per scope for the semantic-index lookup rows (384 dimensions). */
+  semanticIndexEntries: number[];
+  /** Sizes at which brute force and HNSW are compared to find the crossover. */
+  semanticCrossoverSizes: number[];
+  /** Vectors of the index built for the memory-per-vector row. */
+  semanticMemoryEntries: number;
 }
 
 export interface BenchContext {
@@ -30,6 +36,9 @@ export const FULL_SIZES: BenchSizes = {
   keyTextBytes: [1024, 100 * 1024, 1024 * 1024],
   compressionTextBytes: [10 * 1024, 100 * 1024],
   redisBenchmarkRequests: 10_000,
+  semanticIndexEntries: [1000, 10_000, 100_000],
+  semanticCrossoverSizes: [500, 1000, 2000, 3000, 4000, 6000, 8000, 16_000],
+  semanticMemoryEntries: 10_000,
 };
 
 /** Tiny sizes for the smoke test: every scenario runs, nothing is meant to be a measurement. */
@@ -40,4 +49,7 @@ export const SMOKE_SIZES: BenchSizes = {
   keyTextBytes: [1024, 16 * 1024, 64 * 1024],
   compressionTextBytes: [10 * 1024, 20 * 1024],
   redisBenchmarkRequests: 200,
+  semanticIndexEntries: [200, 1000],
+  semanticCrossoverSizes: [100, 200, 400],
+  semanticMemoryEntries: 500,
 };

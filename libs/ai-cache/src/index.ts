@@ -64,3 +64,22 @@ export { redisAclRuleFor, REDIS_ACL_COMMANDS, type RedisAclRuleOptions } from '.
 export type { CacheStore, StoreRead, CacheTier, StoreStats, StoreHealth, StoreObserver } from './stores/cache-store.interface';
 export type { CacheEntry } from './interfaces/cache-entry.interface';
 export * from './interfaces';
+export { type SemanticMatchOptions, DEFAULT_SEMANTIC_THRESHOLD } from './semantic/semantic-match.options';
+export { type EmbedFunction, EmbeddingError } from './semantic/embedding.types';
+export { openAICompatibleEmbedder, type OpenAICompatibleEmbedderOptions } from './semantic/openai-compatible.embedder';
+export { createTestEmbedder, type TestEmbedderOptions } from './semantic/test-embedder';
+export { toUnitVector, unitSimilarity, VectorError, MAX_VECTOR_DIMENSIONS, type EmbeddingVector } from './semantic/vector';
+export { encodeVector, decodeVector } from './semantic/vector.codec';
+export type { VectorIndex, VectorIndexKind, VectorMatch } from './semantic/vector-index.interface';
+export { BruteForceVectorIndex, type BruteForceVectorIndexOptions } from './semantic/brute-force.vector-index';
+export { HnswVectorIndex, type HnswVectorIndexOptions } from './semantic/hnsw.vector-index';
+export type { HnswParameters } from './semantic/hnsw.graph';
+export { AdaptiveVectorIndex, DEFAULT_HNSW_CROSSOVER, type AdaptiveVectorIndexOptions } from './semantic/adaptive.vector-index';
+export { UsearchUnavailableError } from './semantic/usearch.loader';
+export { SemanticIndexRegistry } from './semantic/semantic-index.registry';
+export type {
+  SemanticIndexRegistryOptions,
+  SemanticIndexStats,
+  VectorEviction,
+  EvictionReason,
+} from './semantic/semantic-index.options';
