@@ -39,16 +39,23 @@ export function reportRows(report: BenchReport): string[][] {
     }
     const ours = scenario.results.find((result) => result.kind === 'ours');
     scenario.results.forEach((result, index) => {
-      const target = report.targets.find((t) => t.scenarioId === scenario.id && result.name.startsWith(t.against));
+      // A row may carry several targets (e.g. raw GET for both the compression-off and the lz4 rows of
+      // ours): each shows its own measured ratio, labelled with the row of ours it is about.
+      const targets = report.targets.filter((t) => t.scenarioId === scenario.id && t.againstRow === result.name);
+      const label = (t: TargetResult) => (t.oursRow && t.oursRow !== ours?.name ? `${t.oursRow.split(', ').slice(1).join(', ')}: ` : '');
       rows.push([
         index === 0 ? title : '',
         result.name + (result.note ? ` — ${result.note}` : ''),
         `${formatFigure(result.figure.median, scenario.unit)} (${formatFigure(result.figure.min, scenario.unit)}–${formatFigure(result.figure.max, scenario.unit)}) ${scenario.unit}`,
         formatMicros(result.p50Us),
         formatMicros(result.p99Us),
-        ours && result !== ours && result.kind !== 'ours' ? ratio(ours, result) : '',
-        target?.needed ?? '',
-        target?.verdict ?? '',
+        targets.length > 0
+          ? targets.map((t) => `${label(t)}${t.measured.split(' ')[0]}`).join(' / ')
+          : ours && result !== ours && result.kind !== 'ours'
+            ? ratio(ours, result)
+            : '',
+        targets.map((t) => t.needed).join(' / '),
+        targets.map((t) => t.verdict).join(' / '),
       ]);
     });
   }

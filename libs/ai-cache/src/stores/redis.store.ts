@@ -69,6 +69,8 @@ export class RedisStore implements CacheStore {
   readonly prefix: string;
 
   private readonly codec: RedisEntryCodec;
+  /** GETRANGE's end index, as the string ioredis would otherwise make of the number on every read. */
+  private readonly readEnd: string;
   private readonly breaker: CircuitBreaker;
   private readonly scanner: RedisNamespaceScanner;
   private readonly logger?: StoreLogger;
@@ -87,6 +89,7 @@ export class RedisStore implements CacheStore {
     this.namespace = options.namespace;
     this.prefix = `${options.namespace}:`;
     this.codec = options.codec;
+    this.readEnd = String(options.codec.maxStoredBytes);
     this.logger = options.logger;
     this.observer = options.observer;
     this.keyCountCacheMs = options.keyCountCacheMs ?? DEFAULT_KEY_COUNT_CACHE_MS;
@@ -130,7 +133,7 @@ export class RedisStore implements CacheStore {
     const redisKey = this.prefix + key;
     // A promise chain, not an async function: this is every L2 hit, and each async frame costs a
     // promise and microtask hops of its own.
-    return this.run(() => this.client.getrangeBuffer(redisKey, 0, this.codec.maxStoredBytes)).then(
+    return this.run(() => this.client.getrangeBuffer(redisKey, '0', this.readEnd)).then(
       (bytes) => this.decodeRead(redisKey, bytes),
       (error: unknown) => (isWrongType(error) ? this.dropForeign(redisKey) : Promise.reject(error)),
     );
