@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { escapeGlob } from '../utils/glob';
+import { INTERNAL_KEY_MARK } from './internal-keys';
 import { isCluster, type RedisClient } from './redis-connection';
 
 /** Keys per SCAN page: large enough to keep round trips few, small enough not to block Redis. */
@@ -34,9 +35,15 @@ export class RedisNamespaceScanner {
    */
   async deleteMatching(pattern: string, onScanned?: (keys: string[]) => void): Promise<number> {
     let removed = 0;
-    await this.scanPages(this.namespacePattern + pattern, async (redisKeys, node) => {
-      onScanned?.(redisKeys.map((redisKey) => redisKey.slice(this.prefix.length)));
-      removed += await this.unlinkOnNode(node, redisKeys);
+    // Internal keys (leases, markers) are not entries: clearing the namespace removes them uncounted,
+    // and no other pattern touches them.
+    const everything = pattern === '*';
+    const internal = this.prefix + INTERNAL_KEY_MARK;
+    await this.scanPages(this.namespacePattern + pattern, async (scanned, node) => {
+      const entries = scanned.filter((redisKey) => !redisKey.startsWith(internal));
+      onScanned?.(entries.map((redisKey) => redisKey.slice(this.prefix.length)));
+      if (entries.length > 0) removed += await this.unlinkOnNode(node, entries);
+      if (everything && entries.length < scanned.length) await this.unlinkOnNode(node, scanned.filter((redisKey) => redisKey.startsWith(internal)));
     });
     return removed;
   }

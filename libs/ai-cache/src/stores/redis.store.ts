@@ -233,6 +233,11 @@ export class RedisStore implements CacheStore {
     });
   }
 
+  /** Runs a command of the library's own (leases, markers) through the breaker, like every data command. */
+  execute<T>(command: (client: RedisClient) => Promise<T>): Promise<T> {
+    return this.run(() => command(this.client));
+  }
+
   /** Quits the client the store created (gracefully if possible); a user's client is left open. */
   async close(): Promise<void> {
     if (this.closed) return;

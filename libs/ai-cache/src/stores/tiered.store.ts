@@ -1,6 +1,9 @@
 import type { CacheEntry } from '../interfaces/cache-entry.interface';
 import type { CacheDriver } from '../interfaces/cache-stats.interface';
 import { compileGlob } from '../utils/glob';
+import type { FleetCoordination } from '../fleet/fleet-coordination.interface';
+import { KeyWatchers } from '../fleet/key-watchers';
+import { RedisFleetCoordination } from '../fleet/redis-fleet.coordination';
 import type { CacheStore, StoreDiagnostics, StoreHealth, StoreRead, StoreStats } from './cache-store.interface';
 import type { StoreLogger } from './circuit-breaker';
 import { TrackingCoherence } from './coherence/tracking.coherence';
@@ -42,7 +45,11 @@ export class TieredStore implements CacheStore {
   private readonly redis: RedisStore;
   private readonly l1?: MemoryStore;
   private readonly outage?: MemoryStore;
-  private readonly coherence?: TrackingCoherence;
+  /** Redis's reports of changes to our keys: for L1 (started at connect), and for fleet waiters (started on first need). */
+  private readonly coherence: TrackingCoherence;
+  private coherenceStarted = false;
+  private readonly watchers = new KeyWatchers();
+  private fleetCoordination?: FleetCoordination;
   private readonly fills = new PendingFills();
   private readonly connectTimeoutMs: number;
   private readonly logger?: StoreLogger;
@@ -54,21 +61,18 @@ export class TieredStore implements CacheStore {
     this.outage = options.outage;
     this.connectTimeoutMs = options.connectTimeoutMs;
     this.logger = options.logger;
-    // Without L1 nothing could go stale in memory while Redis answers: no coherence connection at all.
-    if (this.l1) {
-      const redis = this.redis;
-      this.coherence = new TrackingCoherence({
-        prefix: redis.prefix,
-        client: redis.client,
-        createSubscriber: (data) => redis.subscriberFor(data),
-        onKeys: (redisKeys) => this.forget(redisKeys.map((redisKey) => redisKey.slice(redis.prefix.length))),
-        onFlush: () => this.clearMemory(),
-        onLive: () => this.clearMemory(),
-        pingIntervalMs: options.coherence?.pingIntervalMs ?? 1000,
-        pingTimeoutMs: options.coherence?.pingTimeoutMs ?? 1000,
-        logger: options.logger,
-      });
-    }
+    const redis = this.redis;
+    this.coherence = new TrackingCoherence({
+      prefix: redis.prefix,
+      client: redis.client,
+      createSubscriber: (data) => redis.subscriberFor(data),
+      onKeys: (redisKeys) => this.forget(redisKeys.map((redisKey) => redisKey.slice(redis.prefix.length))),
+      onFlush: () => this.resync(),
+      onLive: () => this.resync(),
+      pingIntervalMs: options.coherence?.pingIntervalMs ?? 1000,
+      pingTimeoutMs: options.coherence?.pingTimeoutMs ?? 1000,
+      logger: options.logger,
+    });
   }
 
   /** True while Redis calls are failing and memory answers alone. */
@@ -78,13 +82,37 @@ export class TieredStore implements CacheStore {
 
   diagnostics(): StoreDiagnostics {
     const { consecutiveFailures: _current, ...breaker } = this.redis.breakerCounters();
-    const coherence = this.coherence?.counters();
-    return { breaker, coherence, degraded: this.redisFailing || (coherence !== undefined && !coherence.live) };
+    const coherence = this.coherenceStarted ? this.coherence.counters() : undefined;
+    return { breaker, coherence, degraded: this.redisFailing || (this.l1 !== undefined && coherence !== undefined && !coherence.live) };
   }
 
-  /** Connects Redis and the coherence path, each bounded by the connect timeout; never rejects. */
+  /**
+   * Connects Redis and, when L1 is on, the coherence path, each bounded by the connect timeout;
+   * never rejects. Without L1 nothing could go stale in memory while Redis answers, so no coherence
+   * connection is opened unless fleet waiters need the change feed later.
+   */
   async connect(): Promise<void> {
-    await Promise.all([this.redis.connect(), this.coherence?.start(this.connectTimeoutMs)]);
+    await Promise.all([this.redis.connect(), this.l1 ? this.startCoherence() : undefined]);
+  }
+
+  /** Leases, failure markers and the change feed for fleet-wide single flight, over this store's Redis. */
+  fleet(): FleetCoordination {
+    this.fleetCoordination ??= new RedisFleetCoordination({
+      redis: this.redis,
+      watchers: this.watchers,
+      startFeed: () => {
+        void this.startCoherence();
+        return true;
+      },
+      feedLive: () => this.coherenceStarted && this.coherence.live,
+    });
+    return this.fleetCoordination;
+  }
+
+  private startCoherence(): Promise<void> {
+    if (this.coherenceStarted) return Promise.resolve();
+    this.coherenceStarted = true;
+    return this.coherence.start(this.connectTimeoutMs);
   }
 
   get(key: string): StoreRead | undefined | Promise<StoreRead | undefined> {
@@ -164,14 +192,14 @@ export class TieredStore implements CacheStore {
   async health(): Promise<StoreHealth> {
     const health = await this.redis.health();
     if (health.connected) this.answered();
-    if (!health.connected || !this.coherence || this.coherence.live) return health;
+    if (!health.connected || !this.l1 || this.coherence.live) return health;
     const { unavailable } = this.coherence.counters();
     return { ...health, status: 'degraded', reason: unavailable ? `L1 coherence unavailable: ${unavailable}` : 'L1 coherence path down' };
   }
 
   /** Closes the coherence connections, Redis (only what it created) and the memory tiers' timers. */
   async close(): Promise<void> {
-    await this.coherence?.close();
+    await this.coherence.close();
     await this.redis.close();
     await Promise.all([this.l1?.close(), this.outage?.close()]);
   }
@@ -246,6 +274,13 @@ export class TieredStore implements CacheStore {
   private forget(keys: string[]): void {
     for (const key of keys) this.fills.spoil(key);
     this.deleteFromMemory(keys);
+    this.watchers.notify(keys);
+  }
+
+  /** Everything may have changed (a flush, or reports may have been missed while the feed was down). */
+  private resync(): void {
+    this.clearMemory();
+    this.watchers.notifyAll();
   }
 
   /** Redis's answer, noting that it answered; or, when it cannot, what memory says. */
@@ -266,7 +301,6 @@ export class TieredStore implements CacheStore {
     // Writes made during the outage never reached Redis: serving them now could contradict what the
     // other instances see. L1 is resynced when the coherence path is back (one clear, not two).
     void this.outage?.clear();
-    if (!this.coherence) void this.l1?.clear();
     this.logger?.debug?.('Redis answering again: outage entries dropped');
   }
 
