@@ -1,4 +1,5 @@
 import type { FleetCoordination, FleetLease } from './fleet-coordination.interface';
+import { keepLeaseAlive } from './lease-renewal';
 
 export interface FleetFlightOptions {
   /** How long a lease lives without renewal (ms): a dead holder is replaced after at most this. */
@@ -101,8 +102,7 @@ async function holdAndCompute<T>(flight: FleetFlight<T>, lease: FleetLease, wait
     await lease.release();
     throw error;
   }
-  const renewal = setInterval(() => void lease.renew(options.leaseMs).catch(() => undefined), Math.max(1, Math.floor(options.leaseMs / 3)));
-  renewal.unref();
+  const stopRenewing = keepLeaseAlive(lease, options.leaseMs);
   try {
     return { value: await flight.compute(), source: 'computed' };
   } catch (error) {
@@ -110,7 +110,7 @@ async function holdAndCompute<T>(flight: FleetFlight<T>, lease: FleetLease, wait
     flight.events.markedFailed();
     throw error;
   } finally {
-    clearInterval(renewal);
+    stopRenewing();
     await lease.release();
   }
 }
