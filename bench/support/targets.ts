@@ -51,7 +51,8 @@ const atMost = (threshold: number) => (ours: ContenderResult, other: ContenderRe
 /** What `ours` costs per op beyond `other`, in µs of wall time per op (1e6 / ops/s of each median). */
 const addedMicrosAtMost = (budgetUs: number) => (ours: ContenderResult, other: ContenderResult) => {
   const added = 1e6 / ours.figure.median - 1e6 / other.figure.median;
-  return { measured: `+${added.toFixed(1)}µs (${(1e6 / ours.figure.median).toFixed(1)} vs ${(1e6 / other.figure.median).toFixed(1)} µs per op)`, pass: added <= budgetUs };
+  const sign = added < 0 ? '−' : '+';
+  return { measured: `${sign}${Math.abs(added).toFixed(1)}µs (${(1e6 / ours.figure.median).toFixed(1)} vs ${(1e6 / other.figure.median).toFixed(1)} µs per op)`, pass: added <= budgetUs };
 };
 
 /**
