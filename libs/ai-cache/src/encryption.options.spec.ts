@@ -2,19 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { CacheOptionsError } from './cache-options.error';
 import { encryptionFromEnv, resolveEncryption } from './encryption.options';
+import { optionsErrorOf as errorOf } from '../../../test/support/options-error';
 
 const keyText = randomBytes(32).toString('base64');
 const otherKeyText = randomBytes(32).toString('base64');
-
-function errorOf(run: () => unknown): CacheOptionsError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CacheOptionsError) return error;
-    throw error;
-  }
-  throw new Error('expected a CacheOptionsError');
-}
 
 /** The error names `option`, and holds no key material (neither a key's text nor any 12-character run of it). */
 function expectFailure(run: () => unknown, option: string, secrets: string[] = [keyText, otherKeyText]): CacheOptionsError {
