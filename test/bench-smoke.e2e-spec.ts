@@ -93,6 +93,7 @@ describe('npm run bench (smoke: tiny sizes)', () => {
         'redis-hit-64-uncompressed-vs-nest',
         'redis-hit-64-default-vs-floor',
         'redis-hit-64-lz4-vs-raw',
+        'redis-hit-64-encryption-cost',
         'redis-hit-sequential-uncompressed-vs-raw',
         'redis-write-64-uncompressed-vs-raw',
         'redis-write-64-default-vs-floor',

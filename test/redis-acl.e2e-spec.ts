@@ -150,6 +150,27 @@ describe('the module as a restricted Redis ACL user (real redis-server)', () => 
     expect(await cache.getCachedResponse(summarize('still used'))).toMatchObject({ response: 'yes', tier: 'redis' });
   });
 
+  it('encryption at rest needs no other command: the same user serves encrypted entries, and a failed decrypt removes one', async () => {
+    const encryption = { keys: { k1: randomBytes(32).toString('base64') }, activeKeyId: 'k1' };
+    const a = await boot(app, { encryption, memoryCacheSize: 0 });
+    const b = await boot(app, { encryption });
+    await a.cache.cacheResponse(summarize('sealed'), { summary: 'private' });
+    await a.cache.set('user:1', { name: 'Ada' }, '2m');
+    const stored = (await server.cli('GET', `${NAMESPACE}:user:1`)) ?? '';
+    expect(stored.includes('Ada')).toBe(false);
+    expect(await b.cache.getCachedResponse(summarize('sealed'))).toMatchObject({ response: { summary: 'private' }, tier: 'redis' });
+    expect(await b.cache.getCachedResponse(summarize('sealed'))).toMatchObject({ tier: 'memory' });
+    expect(await b.cache.get('user:1')).toEqual({ name: 'Ada' });
+    expect(await a.cache.getTtl('user:1')).toBeGreaterThan(100);
+    // An instance with another key: the entry does not open, is removed (UNLINK, within the rule) and counted.
+    const other = await boot(app, { encryption: { keys: { k2: randomBytes(32) }, activeKeyId: 'k2' }, memoryCacheSize: 0 });
+    expect(await other.cache.getCachedResponse(summarize('sealed'))).toBeUndefined();
+    expect(other.monitor.getCounters().decryptFailures).toBe(1);
+    expect((await server.cli('EXISTS', `${NAMESPACE}:${a.cache.buildKey(summarize('sealed'))}`)).trim()).toBe('0');
+    expect(await a.cache.invalidateAll('acl e2e')).toBe(1);
+    expect(await refusalsFor(app)).toEqual([]);
+  });
+
   it('the README gives the same ACL line as redisAclRuleFor()', () => {
     const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
     // Compared as a boolean: a failure would otherwise print the whole README.

@@ -1,9 +1,12 @@
 /**
  * The codec table: for each `compressionAlgorithm` (and no compression), the bytes Redis keeps for a
  * 1, 2 and 16 KB AI response, and what encoding and decoding one entry costs, through the codec the
- * Redis store uses (header, compression, envelope JSON parse and checks included).
+ * Redis store uses (header, compression, envelope JSON parse and checks included). The last row is
+ * the default (deflate) with encryption at rest: its difference with deflate is what AES-256-GCM costs.
  */
+import { createSecretKey, randomBytes } from 'node:crypto';
 import { envelopeJson } from '../../libs/ai-cache/src/codec/entry-envelope';
+import { AesGcmSealer } from '../../libs/ai-cache/src/codec/aes-gcm.sealer';
 import { RedisEntryCodec } from '../../libs/ai-cache/src/codec/redis-entry.codec';
 import { COMPRESSION_ALGORITHMS, compressorFor } from '../../libs/ai-cache/src/codec/compression/compressor.registry';
 import type { CompressionAlgorithm } from '../../libs/ai-cache/src/codec/compression/compressor';
@@ -37,7 +40,7 @@ function available(): Array<CompressionAlgorithm | 'none'> {
 
 export async function codecScenarios(ctx: BenchContext): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
-  const codecs = available().map((name) => ({
+  const codecs: Array<{ name: string; codec: RedisEntryCodec }> = available().map((name) => ({
     name,
     codec: new RedisEntryCodec({
       compressionAlgorithm: name === 'none' ? 'deflate' : name,
@@ -46,6 +49,11 @@ export async function codecScenarios(ctx: BenchContext): Promise<ScenarioResult[
       maxEntryBytes: 1024 * 1024,
     }),
   }));
+  const sealer = new AesGcmSealer({ keys: new Map([['bench', createSecretKey(randomBytes(32))]]), activeKeyId: 'bench' });
+  codecs.push({
+    name: 'deflate + AES-256-GCM',
+    codec: new RedisEntryCodec({ compressionAlgorithm: 'deflate', compressionThreshold: 0, compressionLevel: 6, maxEntryBytes: 1024 * 1024, sealer }),
+  });
   for (const bytes of SIZES) {
     const value = responseOf(bytes);
     const payload = { value, cachedAt: Date.now(), operation: 'summarize', textLength: 300 };

@@ -6,7 +6,7 @@
  * The sequential hit is also set against redis-benchmark -c 1: one bare round trip, no client library.
  */
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { Redis } from 'ioredis';
 import { HEADER_BYTES } from '../../libs/ai-cache/src/codec/envelope-header';
@@ -20,6 +20,10 @@ const TTL_SECONDS = 7200;
 const IN_FLIGHT = 64;
 const NAMESPACE = 'bench';
 
+/** Default options plus `encryption`: compared with the default rows by the encryption target. */
+const ENCRYPTED_HIT = 'nestjs-ai-cache getCachedResponse(), encrypted';
+const ENCRYPTED_WRITE = 'nestjs-ai-cache cacheResponse(), encrypted';
+
 const sha256Hex = (input: string) => createHash('sha256').update(input).digest('hex');
 
 export async function redisDriverScenarios(ctx: BenchContext): Promise<ScenarioResult[]> {
@@ -29,9 +33,11 @@ export async function redisDriverScenarios(ctx: BenchContext): Promise<ScenarioR
   const ours = await l2Only(NAMESPACE);
   const uncompressed = await l2Only(`${NAMESPACE}_raw`, NO_COMPRESSION);
   const lz4 = await l2Only(`${NAMESPACE}_lz4`, { compressionAlgorithm: 'lz4' });
+  // Default options plus encryption at rest: the difference with the default rows is what AES-256-GCM adds.
+  const encrypted = await l2Only(`${NAMESPACE}_enc`, { encryption: { keys: { bench: randomBytes(32) }, activeKeyId: 'bench' } });
   const nest = await createNestRedisCacheManager(ctx.redis.url);
   const raw = new Redis(ctx.redis.url);
-  const all: OurCache[] = [ours, uncompressed, lz4];
+  const all: OurCache[] = [ours, uncompressed, lz4, encrypted];
   try {
     const responses = Array.from({ length: keys }, (_, i) => aiResponse(i));
     const requests = Array.from({ length: keys }, (_, i) => aiRequest(i));
@@ -51,6 +57,10 @@ export async function redisDriverScenarios(ctx: BenchContext): Promise<ScenarioR
     }
     const probe = await ours.cache.getCachedResponse(requests[0]);
     if (probe?.tier !== 'redis' || !probe.compressed) throw new Error(`redis scenario: expected a compressed L2 hit, got ${JSON.stringify(probe?.tier)}`);
+    const sealedProbe = await raw.getBuffer(`${NAMESPACE}_enc:${encrypted.cache.buildKey(requests[0])}`);
+    if (sealedProbe?.[6] !== 1 || !(await encrypted.cache.getCachedResponse(requests[0]))?.compressed) {
+      throw new Error('redis scenario: expected the encrypted row to store sealed, compressed entries');
+    }
     const ourRedisKeys = requests.map((request) => `${NAMESPACE}:${ours.cache.buildKey(request)}`);
     const ourBytes = await Promise.all(ourRedisKeys.map(async (key) => (await raw.getBuffer(key))!));
     // What our default write stores, minus everything but the compression: the envelope JSON, deflated.
@@ -66,6 +76,7 @@ export async function redisDriverScenarios(ctx: BenchContext): Promise<ScenarioR
         op: (i) => uncompressed.cache.getCachedResponse(requests[at(i)]),
       },
       { name: 'nestjs-ai-cache getCachedResponse(), lz4', kind: 'ours', op: (i) => lz4.cache.getCachedResponse(requests[at(i)]) },
+      { name: ENCRYPTED_HIT, kind: 'ours', op: (i) => encrypted.cache.getCachedResponse(requests[at(i)]) },
       {
         name: 'raw ioredis GET + JSON.parse',
         kind: 'baseline',
@@ -92,6 +103,7 @@ export async function redisDriverScenarios(ctx: BenchContext): Promise<ScenarioR
         kind: 'ours',
         op: (i) => uncompressed.cache.cacheResponse(requests[at(i)], responses[at(i)]),
       },
+      { name: ENCRYPTED_WRITE, kind: 'ours', op: (i) => encrypted.cache.cacheResponse(requests[at(i)], responses[at(i)]) },
       {
         name: 'raw ioredis JSON.stringify + SET PX',
         kind: 'baseline',

@@ -10,7 +10,13 @@ export class CacheOptionsError extends Error {
   }
 }
 
+/** A received value shown by its description only: secrets (keys) never appear in an error message. */
+export class RedactedValue {
+  constructor(readonly description: string) {}
+}
+
 function describe(value: unknown): string {
+  if (value instanceof RedactedValue) return value.description;
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
   if (typeof value === 'function') return 'a function';

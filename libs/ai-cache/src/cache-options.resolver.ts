@@ -20,6 +20,7 @@ import type { CacheModuleOptions, RedisClusterNode } from './interfaces/cache-mo
 import type { ResolvedCacheOptions } from './interfaces/resolved-cache-options.interface';
 import { COMPRESSION_ALGORITHMS, compressorFor } from './codec/compression/compressor.registry';
 import type { CompressionAlgorithm } from './codec/compression/compressor';
+import { resolveEncryption } from './encryption.options';
 import { resolveRedisTls } from './redis-tls.options';
 import { parseDurationSeconds } from './utils/duration';
 
@@ -40,7 +41,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'driver', 'redis', 'namespace', 'defaultTtl', 'operationTtls', 'maxSize', 'maxBytes', 'memoryCacheSize',
   'memoryCacheMaxBytes', 'memoryCacheMaxAge', 'textHashThreshold', 'compressionThreshold', 'compressionLevel',
   'compressionAlgorithm', 'maxEntryBytes', 'textSizeTiers',
-  'readableKeys', 'monitoring',
+  'readableKeys', 'encryption', 'monitoring',
 ]);
 const KNOWN_REDIS_OPTIONS: ReadonlySet<string> = new Set(['url', 'tls', 'cluster', 'client', 'connectTimeoutMs', 'commandTimeoutMs']);
 const KNOWN_MONITORING_OPTIONS: ReadonlySet<string> = new Set([
@@ -229,6 +230,7 @@ export function resolveCacheOptions(options: CacheModuleOptions | undefined | nu
     maxEntryBytes: integer(raw.maxEntryBytes, 'maxEntryBytes', DEFAULT_MAX_ENTRY_BYTES, 1),
     textSizeTiers: resolveTextSizeTiers(plainObject(raw.textSizeTiers, 'textSizeTiers')),
     readableKeys: raw.readableKeys === true,
+    encryption: resolveEncryption(raw.encryption),
     monitoring: resolveMonitoring(plainObject(raw.monitoring, 'monitoring')),
   };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { cacheOptionsFromEnv } from './cache.config';
 import { CacheOptionsError, resolveCacheOptions } from './cache-options.resolver';
 
@@ -84,6 +85,24 @@ describe('cacheOptionsFromEnv', () => {
   it('keeps a non-numeric value as written so the validation error shows it', () => {
     expect(() => resolveCacheOptions(cacheOptionsFromEnv({ CACHE_MAX_SIZE: 'lots' }))).toThrow(/`maxSize`.*"lots"/);
     expect(() => resolveCacheOptions(cacheOptionsFromEnv({ CACHE_COMPRESSION_LEVEL: '12' }))).toThrow(/`compressionLevel`/);
+  });
+
+  it('maps CACHE_ENCRYPTION_KEYS and CACHE_ENCRYPTION_ACTIVE_KEY onto encryption, which the resolver turns into keys', () => {
+    const [old, current] = [randomBytes(32).toString('base64'), randomBytes(32).toString('base64')];
+    const options = cacheOptionsFromEnv({ REDIS_URL: 'redis://cache:6379', CACHE_ENCRYPTION_KEYS: `2024:${old},2025:${current}`, CACHE_ENCRYPTION_ACTIVE_KEY: '2025' });
+    expect(options.encryption).toEqual({ keys: { 2024: old, 2025: current }, activeKeyId: '2025' });
+    const resolved = resolveCacheOptions(options).encryption!;
+    expect(resolved.activeKeyId).toBe('2025');
+    expect(resolved.keys.get('2024')!.export().toString('base64')).toBe(old);
+    expect(cacheOptionsFromEnv({}).encryption).toBeUndefined();
+  });
+
+  it('fails bootstrap naming the encryption option for a short key or an unknown active id, without the key in the message', () => {
+    const short = randomBytes(16).toString('base64');
+    const fromEnv = (keys: string, active: string) => () => resolveCacheOptions(cacheOptionsFromEnv({ CACHE_ENCRYPTION_KEYS: keys, CACHE_ENCRYPTION_ACTIVE_KEY: active }));
+    expect(fromEnv(`k1:${short}`, 'k1')).toThrow(/`encryption\.keys\.k1`: an AES-256 key is exactly 32 bytes/);
+    expect(fromEnv(`k1:${short}`, 'k1')).not.toThrow(short);
+    expect(fromEnv(`k1:${randomBytes(32).toString('base64')}`, 'k2')).toThrow(/`encryption\.activeKeyId`: expected one of the ids in encryption.keys: 'k1'/);
   });
 
   it('rejects a malformed CACHE_OPERATION_TTLS naming the option', () => {

@@ -1,6 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { CacheOptionsError } from './cache-options.resolver';
 import type { CacheModuleOptions, CacheMonitoringOptions } from './interfaces/cache-module-options.interface';
+import { encryptionFromEnv } from './encryption.options';
 import { redisTlsFromEnv } from './redis-tls.options';
 
 type Env = Record<string, string | undefined>;
@@ -67,6 +68,7 @@ export function cacheOptionsFromEnv(env: Env = process.env): CacheModuleOptions 
     textHashThreshold: numeric(read(env, 'CACHE_TEXT_HASH_THRESHOLD')) as number | undefined,
     maxEntryBytes: numeric(read(env, 'CACHE_MAX_ENTRY_BYTES')) as number | undefined,
     readableKeys: readableKeys === undefined ? undefined : ((readableKeys === 'true' || readableKeys === '1' ? true : readableKeys) as boolean),
+    encryption: encryptionFromEnv(env),
     monitoring: Object.keys(monitoring).length > 0 ? monitoring : undefined,
   }) as CacheModuleOptions;
 }

@@ -4,18 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestCertificates, type TestCertificates } from '../../../test/support/tls-certificates';
 import { cacheOptionsFromEnv } from './cache.config';
-import { CacheOptionsError, resolveCacheOptions } from './cache-options.resolver';
+import { resolveCacheOptions } from './cache-options.resolver';
 import { redisTlsFromEnv, resolveRedisTls } from './redis-tls.options';
-
-function errorOf(run: () => unknown): CacheOptionsError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CacheOptionsError) return error;
-    throw error;
-  }
-  throw new Error('expected a CacheOptionsError');
-}
+import { optionsErrorOf as errorOf } from '../../../test/support/options-error';
 
 const RESOLVED_URL = { url: 'rediss://cache.internal:6380' };
 

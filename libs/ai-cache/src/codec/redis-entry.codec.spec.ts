@@ -1,5 +1,7 @@
+import { createSecretKey, randomBytes } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import type { CacheEntry } from '../interfaces/cache-entry.interface';
+import { AesGcmSealer } from './aes-gcm.sealer';
 import type { CompressionAlgorithm } from './compression/compressor';
 import { envelopeJson } from './entry-envelope';
 import type { EntrySealer } from './entry-sealer';
@@ -146,6 +148,45 @@ describe('RedisEntryCodec', () => {
       expect(failures).toBe(1);
       // A reader without the sealer cannot read sealed values either.
       expect(codecOf().decode(KEY, bytes)).toBeUndefined();
+    });
+
+    const aes = new AesGcmSealer({ keys: new Map([['k1', createSecretKey(randomBytes(32))]]), activeKeyId: 'k1' });
+
+    it.each([['plain', 10_000], ['compressed', 100]])('with AES-256-GCM: a %s entry round-trips, and nothing of it is readable', (_, compressionThreshold) => {
+      const codec = codecOf({ sealer: aes, compressionThreshold });
+      const [entry, json] = entryOf({ summary: 'Caching saves money and time. '.repeat(40) });
+      const { bytes, stored } = codec.encode(KEY, entry, json);
+      expect(bytes[6]).toBe(1);
+      expect(bytes.includes(Buffer.from('Caching'))).toBe(false);
+      expect(bytes.includes(Buffer.from('summarize'))).toBe(false); // the operation lives in the sealed JSON too
+      expect(bytes.length).toBeLessThanOrEqual(codec.maxStoredBytes);
+      expect(codec.decode(KEY, bytes)).toEqual(stored);
+    });
+
+    it('says why a read found no entry: a value that did not open, or bytes that are not an envelope', () => {
+      let failures = 0;
+      const codec = codecOf({ sealer: aes, onOpenFailure: () => failures++ });
+      const [entry, json] = entryOf(large);
+      const { bytes, stored } = codec.encode(KEY, entry, json);
+      expect(codec.decodeOrFailure(KEY, bytes)).toEqual(stored);
+      const flipped = Buffer.from(bytes);
+      flipped[flipped.length - 20] ^= 1;
+      expect(codec.decodeOrFailure(KEY, flipped)).toBe('unopened');
+      expect(codec.decodeOrFailure('ns:ai:summarize:other', bytes)).toBe('unopened');
+      const expiryChanged = Buffer.from(bytes);
+      expiryChanged.writeDoubleBE(entry.expiresAt + 1_000, 8); // a longer life, still a well-formed header
+      expect(codec.decodeOrFailure(KEY, expiryChanged)).toBe('unopened');
+      expect(codec.decodeOrFailure(KEY, Buffer.from('not ours'))).toBe('corrupted');
+      expect(failures).toBe(3);
+    });
+
+    it('refuses an unsealed entry when encryption is on (planted, or written before it was turned on), as a value that did not open', () => {
+      let failures = 0;
+      const plain = codecOf().encode(KEY, ...entryOf({ summary: 'forged answer' })).bytes;
+      const codec = codecOf({ sealer: aes, onOpenFailure: () => failures++ });
+      expect(codec.decodeOrFailure(KEY, plain)).toBe('unopened');
+      expect(codec.decode(KEY, plain)).toBeUndefined();
+      expect(failures).toBe(2);
     });
   });
 });

@@ -15,11 +15,17 @@ export interface RedisEntryCodecOptions {
   compressionAlgorithm: CompressionAlgorithm;
   /** Largest envelope JSON read back: decompression stops here (a bomb is a corrupted entry). */
   maxEntryBytes: number;
-  /** Encryption at rest; values are written in clear without it, and sealed values are then unreadable. */
+  /**
+   * Encryption at rest; values are written in clear without it, and sealed values are then unreadable.
+   * With it, every value read must open: unsealed ones are refused.
+   */
   sealer?: EntrySealer;
-  /** Called when a value failed to open (the sealer refused it): counted by the monitor. */
+  /** Called when a value failed to open (the sealer refused it, or there is none for a sealed value): counted by the monitor. */
   onOpenFailure?: () => void;
 }
+
+/** Why a read found no entry: not an intact envelope of ours, or a value that did not open (decrypt failure). */
+export type DecodeFailure = 'corrupted' | 'unopened';
 
 /** Worst-case growth of incompressible input, for every codec we use (lz4's n/255 + 16 is the largest). */
 const compressionSlack = (bytes: number) => Math.ceil(bytes / 255) + 64;
@@ -83,19 +89,32 @@ export class RedisEntryCodec {
 
   /** The entry stored in `bytes` under `redisKey`, or undefined when they are not an intact envelope. Never throws. */
   decode(redisKey: string, bytes: Buffer): CacheEntry | undefined {
+    const entry = this.decodeOrFailure(redisKey, bytes);
+    return typeof entry === 'string' ? undefined : entry;
+  }
+
+  /**
+   * As `decode`, saying why there is no entry: `'unopened'` for a value the sealer refused (reported
+   * to `onOpenFailure`), `'corrupted'` for anything else. Never throws.
+   *
+   * With a sealer, an unsealed value is refused too: encryption at rest also authenticates what is
+   * read, so a plaintext envelope planted in Redis (or left from before encryption was turned on)
+   * must not be served.
+   */
+  decodeOrFailure(redisKey: string, bytes: Buffer): CacheEntry | DecodeFailure {
     const header = readHeader(bytes);
-    if (!header || bytes.length > this.maxStoredBytes) return undefined;
+    if (!header || bytes.length > this.maxStoredBytes) return 'corrupted';
     const compressor = header.codecTag === UNCOMPRESSED_TAG ? undefined : compressorForTag(header.codecTag);
-    if (header.codecTag !== UNCOMPRESSED_TAG && !compressor) return undefined;
+    if (header.codecTag !== UNCOMPRESSED_TAG && !compressor) return 'corrupted';
 
     let body: Buffer = bytes;
     let start = HEADER_BYTES;
-    if (header.sealing !== SEALING_NONE) {
-      const sealer = this.options.sealer;
+    const sealer = this.options.sealer;
+    if (sealer || header.sealing !== SEALING_NONE) {
       const opened = sealer && header.sealing === sealer.sealingTag ? sealer.open(bytes.subarray(HEADER_BYTES), associatedData(redisKey, bytes.subarray(0, HEADER_BYTES))) : undefined;
       if (!opened) {
         this.options.onOpenFailure?.();
-        return undefined;
+        return 'unopened';
       }
       body = opened;
       start = 0;
@@ -104,16 +123,16 @@ export class RedisEntryCodec {
       try {
         body = compressor.decompress(body.subarray(start), this.options.maxEntryBytes);
       } catch {
-        return undefined; // corrupt, truncated or above the cap: the caller counts it as a corrupted entry
+        return 'corrupted'; // corrupt, truncated or above the cap
       }
       start = 0;
     }
     const jsonBytes = body.length - start;
-    if (jsonBytes > this.options.maxEntryBytes) return undefined;
+    if (jsonBytes > this.options.maxEntryBytes) return 'corrupted';
     const text = utf8Text(body, start);
-    if (text === undefined) return undefined;
+    if (text === undefined) return 'corrupted';
     const envelope = parseEnvelope(text);
-    if (!envelope) return undefined;
+    if (!envelope) return 'corrupted';
     // Built field by field, in one shape: a spread of the parsed envelope (of varying shape) costs a
     // slow clone on every Redis hit (measured: about a third of decode()).
     return {
@@ -132,8 +151,10 @@ export class RedisEntryCodec {
 
 /** What a sealed value is bound to: its full Redis key and its header (neither can be swapped). */
 function associatedData(redisKey: string, header: Buffer): Buffer {
-  const key = Buffer.from(redisKey, 'utf8');
-  return Buffer.concat([header, key]);
+  const data = Buffer.allocUnsafe(HEADER_BYTES + Buffer.byteLength(redisKey, 'utf8'));
+  header.copy(data, 0, 0, HEADER_BYTES);
+  data.write(redisKey, HEADER_BYTES, 'utf8');
+  return data;
 }
 
 /**

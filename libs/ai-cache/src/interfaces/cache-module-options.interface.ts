@@ -45,6 +45,21 @@ export interface RedisConnectionOptions {
   commandTimeoutMs?: number;
 }
 
+/**
+ * Encryption at rest (redis driver): every value written to Redis is AES-256-GCM encrypted with the
+ * active key and bound to its Redis key. Memory tiers (L1, the memory driver) hold plaintext.
+ */
+export interface CacheEncryptionOptions {
+  /**
+   * Key id → 32-byte AES-256 key, as a Buffer or base64 text (`openssl rand -base64 32`). Ids are
+   * 1–32 of `[A-Za-z0-9_.-]` and are stored with each value. Every key listed decrypts; keep the
+   * old ones while values written under them may still be in Redis.
+   */
+  keys: Record<string, string | Buffer>;
+  /** The id (one of `keys`) of the key new values are encrypted with. */
+  activeKeyId: string;
+}
+
 export interface CacheMonitoringOptions {
   /** L1 + Redis bytes above which a memory warning alert is raised. Default 50 MiB. */
   memoryWarningBytes?: number;
@@ -119,6 +134,8 @@ export interface CacheModuleOptions {
   textSizeTiers?: Partial<TextSizeTiers>;
   /** Debugging aid: show a short escaped prefix of the text in keys. Default false (no user text in keys). */
   readableKeys?: boolean;
+  /** Encryption at rest of every value written to Redis (AES-256-GCM, key rotation by id). Default: off. */
+  encryption?: CacheEncryptionOptions;
   monitoring?: CacheMonitoringOptions;
 }
 

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { CompressionAlgorithm } from '../codec/compression/compressor';
 import type { CacheDriver } from './cache-stats.interface';
 import type { RedisClusterNode, RedisTlsOptions, TextSizeTiers } from './cache-module-options.interface';
@@ -31,6 +32,8 @@ export interface ResolvedCacheOptions {
   maxEntryBytes: number;
   textSizeTiers: TextSizeTiers;
   readableKeys: boolean;
+  /** Validated; present only when the user configured encryption. */
+  encryption?: ResolvedEncryptionOptions;
   monitoring: {
     memoryWarningBytes: number;
     memoryCriticalBytes: number;
@@ -46,3 +49,9 @@ export interface ResolvedCacheOptions {
 
 /** `RedisTlsOptions` after validation: verification explicit. */
 export type ResolvedRedisTlsOptions = Omit<RedisTlsOptions, 'rejectUnauthorized'> & { rejectUnauthorized: boolean };
+
+/** `CacheEncryptionOptions` after validation: each key a 32-byte secret KeyObject (its bytes never print or log). */
+export interface ResolvedEncryptionOptions {
+  keys: ReadonlyMap<string, KeyObject>;
+  activeKeyId: string;
+}

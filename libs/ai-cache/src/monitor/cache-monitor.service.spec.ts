@@ -301,6 +301,17 @@ describe('CacheMonitorService', () => {
       state.diagnostics = { breaker: { state: 'closed', errors: 4, timeouts: 1, shortCircuited: 12, opened: 1 }, degraded: false };
       expect(monitor.getCounters()).toMatchObject({ redisErrors: 1, degradedOperations: 2, evictions: 0, coalescedWaits: 0 });
     });
+
+    it('counts decrypt failures apart from corrupted entries, in JSON and Prometheus, until reset', () => {
+      const { monitor } = monitorWith();
+      monitor.recordDecryptFailure();
+      monitor.recordDecryptFailure();
+      monitor.recordCorruptedEntry();
+      expect(monitor.getCounters()).toMatchObject({ decryptFailures: 2, corruptedEntries: 1 });
+      expect(monitor.toPrometheus()).toContain('ai_cache_decrypt_failures_total{cache="ai_cache"} 2\n');
+      monitor.reset();
+      expect(monitor.getCounters().decryptFailures).toBe(0);
+    });
   });
 
   describe('outputs', () => {

@@ -91,6 +91,7 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
     coalescedWaits: 0,
     oversizeSkipped: 0,
     corruptedEntries: 0,
+    decryptFailures: 0,
     computations: 0,
   };
   /** The store's own counters (breaker) at the last reset: they belong to the store and never go back to 0. */
@@ -236,6 +237,11 @@ export class CacheMonitorService implements OnApplicationBootstrap, OnModuleDest
 
   recordCorruptedEntry(): void {
     this.counters.corruptedEntries++;
+  }
+
+  /** A value in Redis that did not decrypt (unknown key id, failed tag, or unsealed while encryption is on). */
+  recordDecryptFailure(): void {
+    this.counters.decryptFailures++;
   }
 
   recordOversize(): void {

@@ -125,6 +125,8 @@ export interface CacheMonitorCounters {
   degradedOperations: number;
   oversizeSkipped: number;
   corruptedEntries: number;
+  /** Values in Redis that did not decrypt: served as misses and removed (not counted as corrupted). */
+  decryptFailures: number;
   computations: number;
 }
 

@@ -17,6 +17,7 @@ export async function createCacheStore(options: ResolvedCacheOptions, monitor: C
   const observer: StoreObserver = {
     eviction: () => monitor.recordEviction(),
     corruptedEntry: () => monitor.recordCorruptedEntry(),
+    decryptFailure: () => monitor.recordDecryptFailure(),
     compression: (jsonBytes, storedBytes, durationMs) => monitor.recordCompression(jsonBytes, storedBytes, durationMs),
   };
   let store: CacheStore;
@@ -25,7 +26,7 @@ export async function createCacheStore(options: ResolvedCacheOptions, monitor: C
     const { createTieredRedisStore } = await loadWithPeer('ioredis', 'the redis driver', () => import('./tiered-redis-store.factory'));
     store = createTieredRedisStore(options, observer, logger);
     const l1 = options.memoryCacheSize > 0 ? `L1 memory tier of ${options.memoryCacheSize} entries` : 'no L1 memory tier';
-    logger.log(`Cache driver: redis (${describeRedisTarget(options.redis)}), namespace '${options.namespace}', ${l1}`);
+    logger.log(`Cache driver: redis (${describeRedisTarget(options.redis)}), namespace '${options.namespace}', ${l1}${describeEncryption(options)}`);
   } else {
     store = new MemoryStore({
       maxEntries: options.maxSize,
@@ -34,7 +35,17 @@ export async function createCacheStore(options: ResolvedCacheOptions, monitor: C
       onEvict: (_key, reason) => observer.eviction?.(reason),
     });
     logger.log(`Cache driver: memory (${options.maxSize} entries${options.maxBytes ? `, ${options.maxBytes} bytes` : ''}), namespace '${options.namespace}'`);
+    // Validated all the same (one config for every environment), but nothing here leaves the process.
+    if (options.encryption) logger.log('encryption is configured but not used: the memory driver keeps entries in process memory only, nothing is stored at rest');
   }
   monitor.attachStore(store);
   return store;
+}
+
+/** Ids only, never keys. */
+function describeEncryption(options: ResolvedCacheOptions): string {
+  const encryption = options.encryption;
+  if (!encryption) return '';
+  const ids = [...encryption.keys.keys()].map((id) => `'${id}'`).join(', ');
+  return `, values encrypted (AES-256-GCM, active key '${encryption.activeKeyId}', keys ${ids})`;
 }

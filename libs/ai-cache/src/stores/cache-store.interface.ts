@@ -78,7 +78,10 @@ export interface StoreObserver {
   eviction?(reason: 'lru' | 'expired' | 'bytes'): void;
   /** Bytes under one of our keys that are not an intact entry: a miss, removed. */
   corruptedEntry?(): void;
-  /** A sealed (encrypted) value that did not open: unknown key id or failed tag. */
+  /**
+   * A value that did not decrypt (unknown key id, failed tag, or unsealed while encryption is on): a miss,
+   * removed, and not also reported as a corrupted entry.
+   */
   decryptFailure?(): void;
   /** An entry was compressed on its way to Redis. */
   compression?(jsonBytes: number, storedBytes: number, durationMs: number): void;

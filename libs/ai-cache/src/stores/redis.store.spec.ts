@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
 import {
   RedisServer,
@@ -9,6 +9,7 @@ import {
   scanAllKeys,
 } from '../../../../test/support/redis-harness';
 import { codecFor, entryFor } from '../../../../test/support/store-fixtures';
+import { AesGcmSealer } from '../codec/aes-gcm.sealer';
 import { CircuitOpenError } from './circuit-breaker';
 import { RedisStore, RedisStoreOptions } from './redis.store';
 
@@ -154,6 +155,28 @@ describe('RedisStore (real redis-server)', () => {
       expect(await inspector.pttl('ai_cache:forever')).toBe(-1);
       expect(await observed.exists('forever')).toBe(true);
       expect(await observed.ttl('forever')).toBe(Number.POSITIVE_INFINITY);
+    });
+
+    it('a value that does not decrypt is a miss, removed, and counted as a decrypt failure, not as corrupted', async () => {
+      const counts = { corrupted: 0, decrypt: 0 };
+      const sealer = new AesGcmSealer({ keys: new Map([['k1', createSecretKey(randomBytes(32))]]), activeKeyId: 'k1' });
+      const onOpenFailure = () => counts.decrypt++;
+      const encrypted = makeStore({ codec: codecFor({ sealer, onOpenFailure }), observer: { corruptedEntry: () => counts.corrupted++ } });
+      await encrypted.connect();
+      await encrypted.set('sealed', ...entryFor('secret answer', 60_000));
+      expect((await encrypted.get('sealed'))?.entry.value).toBe('secret answer');
+      expect((await inspector.getBuffer('ai_cache:sealed'))!.includes(Buffer.from('secret answer'))).toBe(false);
+
+      const bytes = (await inspector.getBuffer('ai_cache:sealed'))!;
+      bytes[bytes.length - 1] ^= 1;
+      await inspector.set('ai_cache:sealed', bytes, 'PX', 60_000);
+      expect(await encrypted.get('sealed')).toBeUndefined();
+      expect(await inspector.exists('ai_cache:sealed')).toBe(0);
+      expect(counts).toEqual({ corrupted: 0, decrypt: 1 });
+      // Junk under our key is still a corrupted entry.
+      await inspector.set('ai_cache:junk', 'not ours');
+      expect(await encrypted.get('junk')).toBeUndefined();
+      expect(counts).toEqual({ corrupted: 1, decrypt: 1 });
     });
 
     it('deleteMatching removes exactly the keys the glob selects, across many SCAN pages', async () => {

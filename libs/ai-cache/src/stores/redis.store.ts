@@ -255,9 +255,11 @@ export class RedisStore implements CacheStore {
   private decodeRead(redisKey: string, bytes: Buffer): StoreRead | undefined | Promise<undefined> {
     // GETRANGE answers "" for a missing key (and for an empty value, which is no entry either).
     if (bytes.length === 0) return undefined;
-    const entry = this.codec.decode(redisKey, bytes);
-    if (entry === undefined) {
-      this.observer?.corruptedEntry?.();
+    const entry = this.codec.decodeOrFailure(redisKey, bytes);
+    if (typeof entry === 'string') {
+      // A value that did not open is a decrypt failure (the codec reported it), not a corrupted entry:
+      // one counter per cause, each failed read counted once. Either way a miss, and removed.
+      if (entry === 'corrupted') this.observer?.corruptedEntry?.();
       return this.dropForeign(redisKey);
     }
     // Redis expires on its own clock; ours may run ahead: never answer an entry past its lifetime.

@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import { AesGcmSealer } from '../codec/aes-gcm.sealer';
 import { RedisEntryCodec } from '../codec/redis-entry.codec';
 import type { ResolvedCacheOptions } from '../interfaces/resolved-cache-options.interface';
 import type { CacheStore, StoreObserver } from './cache-store.interface';
@@ -22,6 +23,7 @@ export function createTieredRedisStore(options: ResolvedCacheOptions, observer: 
     compressionLevel: options.compressionLevel,
     compressionAlgorithm: options.compressionAlgorithm,
     maxEntryBytes: options.maxEntryBytes,
+    sealer: options.encryption && new AesGcmSealer(options.encryption),
     onOpenFailure: () => observer.decryptFailure?.(),
   });
   if (options.redis.tls?.rejectUnauthorized === false) {
