@@ -16,6 +16,7 @@ import type { ResolvedCacheOptions } from './interfaces/resolved-cache-options.i
 import { assertJsonCompatible } from './keys/canonical-json';
 import { type BuiltKey, CacheKeyBuilder, assertValidOperation } from './keys/cache-key.builder';
 import { CacheMonitorService } from './monitor/cache-monitor.service';
+import type { PerformanceSummary } from './monitor/monitor-reports.types';
 import type { InvalidationSample } from './monitor/monitor.types';
 import type { CacheStore, CacheTier, StoreRead } from './stores/cache-store.interface';
 import { type CacheStreamOptions, cachedStream, type StreamSource } from './streams/cached-stream';
@@ -282,7 +283,7 @@ export class AIResponseCacheService {
   }
 
   /** The seed's performance summary, camelCase (durations in milliseconds). */
-  getPerformanceSummary(): Record<string, unknown> {
+  getPerformanceSummary(): PerformanceSummary {
     const stats = this.monitor.getPerformanceStats();
     const invalidation = this.monitor.getInvalidationFrequencyStats();
     return {
@@ -290,8 +291,8 @@ export class AIResponseCacheService {
       totalOperations: stats.totalCacheOperations,
       cacheHits: stats.cacheHits,
       cacheMisses: stats.cacheMisses,
-      recentAvgKeyGenerationTime: (stats.keyGeneration as { avgDuration?: number } | undefined)?.avgDuration ?? 0,
-      recentAvgCacheOperationTime: (stats.cacheOperations as { avgDuration?: number } | undefined)?.avgDuration ?? 0,
+      recentAvgKeyGenerationTime: stats.keyGeneration?.avgDuration ?? 0,
+      recentAvgCacheOperationTime: stats.cacheOperations?.avgDuration ?? 0,
       totalInvalidations: invalidation.totalInvalidations,
       totalKeysInvalidated: invalidation.totalKeysInvalidated,
       timeSavedMs: stats.timeSavedMs,

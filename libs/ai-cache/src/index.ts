@@ -29,9 +29,27 @@ export {
   AI_CACHE_INTERCEPTOR_OPTIONS,
   type AICacheContextInterceptorOptions,
 } from './decorators/ai-cache-context.interceptor';
-export { CacheMonitorService, CACHE_MONITOR_CLOCK } from './monitor/cache-monitor.service';
+export { CacheMonitorService } from './monitor/cache-monitor.service';
+export { CACHE_MONITOR_CLOCK } from './monitor/cache-time-series';
 export type { CacheAlert, CacheHealth, AlertSeverity, Clock } from './monitor/monitor.types';
-export { DEFAULT_MEMORY_SAMPLE_INTERVAL_MS, DEFAULT_SNAPSHOT_INTERVAL_MS } from './monitor/cache-monitor.service';
+export { DEFAULT_MEMORY_SAMPLE_INTERVAL_MS } from './monitor/memory-sampler';
+export { DEFAULT_SNAPSHOT_INTERVAL_MS } from './monitor/cache-health.reporter';
+export type {
+  CacheOperationStats,
+  CompressionStats,
+  DurationSummary,
+  ExportedMetrics,
+  InvalidationFrequencyReport,
+  InvalidationFrequencyStats,
+  KeyGenerationStats,
+  MemoryUsageReport,
+  MemoryUsageStats,
+  NoInvalidations,
+  NoMemoryMeasurements,
+  OperationLookupStats,
+  PerformanceStats,
+  PerformanceSummary,
+} from './monitor/monitor-reports.types';
 export type {
   CacheMonitorCounters,
   CacheMonitorSnapshot,

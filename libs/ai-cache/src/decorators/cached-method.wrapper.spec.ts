@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { lastValueFrom, Observable, of, Subject, toArray } from 'rxjs';
 import { AIResponseCacheService } from '../ai-response-cache.service';
 import { resolveCacheOptions } from '../cache-options.resolver';
-import { CacheMonitorService } from '../monitor/cache-monitor.service';
+import { createCacheMonitor } from '../monitor/cache-monitor.providers';
 import { MemoryStore } from '../stores/memory.store';
 import { AICacheContext } from './ai-cache.context';
 import type { CachedAIResponseMetadata } from './cached-ai-response.decorator';
@@ -11,9 +11,8 @@ import { createCachedMethod } from './cached-method.wrapper';
 
 function setup() {
   const resolved = resolveCacheOptions({});
-  const monitor = new CacheMonitorService(resolved);
   const store = new MemoryStore({ maxEntries: resolved.maxSize, maxBytes: resolved.maxBytes, purgeIntervalMs: 0 });
-  monitor.attachStore(store);
+  const monitor = createCacheMonitor(resolved, { store });
   const cache = new AIResponseCacheService(resolved, store, monitor);
   const runtime = { cache };
   const wrap = (method: (...args: never[]) => unknown, metadata: Partial<CachedAIResponseMetadata> = {}) =>

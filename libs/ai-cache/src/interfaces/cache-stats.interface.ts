@@ -1,3 +1,5 @@
+import type { PerformanceStats } from '../monitor/monitor-reports.types';
+
 export type CacheDriver = 'memory' | 'redis';
 export type RedisStatus = 'connected' | 'degraded' | 'disabled';
 
@@ -5,5 +7,6 @@ export interface CacheStats {
   driver: CacheDriver;
   redis: { status: RedisStatus; keys?: number; memoryUsedBytes?: number };
   memory: { entries: number; maxEntries: number; bytes: number };
-  performance: Record<string, unknown>;
+  /** The monitor's `getPerformanceStats()`. */
+  performance: PerformanceStats;
 }

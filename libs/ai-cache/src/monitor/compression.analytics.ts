@@ -1,5 +1,6 @@
 import { RingBuffer } from './ring-buffer';
 import { max, mean, median, min, percentOf, sum } from './statistics';
+import type { CompressionStats } from './monitor-reports.types';
 import type { CompressionSample } from './monitor.types';
 
 /**
@@ -48,7 +49,7 @@ export class CompressionAnalytics {
   }
 
   /** Undefined when nothing was compressed in the window (the seed leaves the section out). */
-  stats(): Record<string, number> | undefined {
+  stats(): CompressionStats | undefined {
     const samples = this.samples.toArray();
     if (samples.length === 0) return undefined;
     const ratios = samples.map(ratioOf);

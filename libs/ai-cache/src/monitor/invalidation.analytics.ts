@@ -1,5 +1,6 @@
 import { RingBuffer } from './ring-buffer';
 import { countBy, max, mean } from './statistics';
+import type { InvalidationAlertLevel, InvalidationFrequencyStats } from './monitor-reports.types';
 import type { InvalidationRecommendation, InvalidationSample } from './monitor.types';
 
 const HOUR_MS = 3600_000;
@@ -7,8 +8,6 @@ const DAY_MS = 24 * HOUR_MS;
 /** The seed analyses patterns over the last 50 events. */
 const RECENT_EVENTS = 50;
 const TOP_PATTERNS = 10;
-
-export type InvalidationLevel = 'normal' | 'warning' | 'critical';
 
 export interface InvalidationThresholds {
   warningPerHour: number;
@@ -71,13 +70,13 @@ export class InvalidationAnalytics {
     return count;
   }
 
-  levelOf(perHour: number): InvalidationLevel {
+  levelOf(perHour: number): InvalidationAlertLevel {
     if (perHour >= this.thresholds.criticalPerHour) return 'critical';
     if (perHour >= this.thresholds.warningPerHour) return 'warning';
     return 'normal';
   }
 
-  frequencyStats(now: number): Record<string, unknown> {
+  frequencyStats(now: number): InvalidationFrequencyStats {
     const base = {
       totalInvalidations: this.totalInvalidations,
       totalKeysInvalidated: this.totalKeysInvalidated,
@@ -85,7 +84,7 @@ export class InvalidationAnalytics {
       criticalThresholdPerHour: this.thresholds.criticalPerHour,
     };
     const events = this.events.toArray();
-    if (events.length === 0) return { noInvalidations: true, ...base };
+    if (events.length === 0) return { noInvalidations: true as const, ...base };
     const lastHour = events.filter((e) => e.at > now - HOUR_MS).length;
     const recent = events.slice(-RECENT_EVENTS);
     const durations = recent.map((e) => e.durationMs);

@@ -1,5 +1,6 @@
 import { RingBuffer } from './ring-buffer';
 import { max, mean, percentOf } from './statistics';
+import type { MemoryUsageReport, MemoryUsageStats } from './monitor-reports.types';
 import type { MemoryUsageSample, MemoryWarning } from './monitor.types';
 
 const MiB = 1024 * 1024;
@@ -59,13 +60,13 @@ export class MemoryUsageAnalytics {
     return 'normal';
   }
 
-  stats(): Record<string, unknown> {
+  stats(): MemoryUsageStats {
     const thresholds = {
       warningThresholdMb: this.thresholds.warningBytes / MiB,
       criticalThresholdMb: this.thresholds.criticalBytes / MiB,
     };
     const all = this.samples.toArray();
-    if (all.length === 0) return { noMeasurements: true, ...thresholds };
+    if (all.length === 0) return { noMeasurements: true as const, ...thresholds };
     const latest = all[all.length - 1];
     const recent = all.slice(-TREND_WINDOW);
     const totals = recent.map(totalBytes);
@@ -89,7 +90,7 @@ export class MemoryUsageAnalytics {
       cacheUtilizationPercent: percentOf(totalBytes(latest), this.thresholds.warningBytes),
       warningThresholdReached: level !== 'normal',
     };
-    const trends: Record<string, number> = {
+    const trends: MemoryUsageReport['trends'] = {
       totalMeasurements: all.length,
       avgTotalCacheSizeMb: mean(totals) / MiB,
       maxTotalCacheSizeMb: max(totals) / MiB,

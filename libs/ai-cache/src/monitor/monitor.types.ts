@@ -125,6 +125,8 @@ export interface CacheMonitorCounters {
   degradedOperations: number;
   oversizeSkipped: number;
   corruptedEntries: number;
+  /** Encrypted values that did not open (unknown key id or failed tag): served as misses and removed. */
+  decryptFailures: number;
   computations: number;
 }
 

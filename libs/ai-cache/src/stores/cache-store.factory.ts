@@ -2,23 +2,18 @@ import { Logger } from '@nestjs/common';
 // The redis driver hands `redis.client` to ioredis: see it with ioredis' types (no runtime code).
 import type {} from '../interfaces/ioredis-client.types';
 import type { ResolvedCacheOptions } from '../interfaces/resolved-cache-options.interface';
-import type { CacheMonitorService } from '../monitor/cache-monitor.service';
 import { loadWithPeer } from '../utils/optional-peer';
 import { describeRedisTarget } from '../utils/redis-target';
 import type { CacheStore, StoreObserver } from './cache-store.interface';
 import { MemoryStore } from './memory.store';
 
 /**
- * Picks the store once, from the resolved options. The Redis store is loaded lazily so that apps
- * on the memory driver never load ioredis (an optional peer for them).
+ * Picks the store once, from the resolved options; it reports to `observer` (the monitor's
+ * StoreEventsRecorder). The Redis store is loaded lazily so that apps on the memory driver never
+ * load ioredis (an optional peer for them).
  */
-export async function createCacheStore(options: ResolvedCacheOptions, monitor: CacheMonitorService): Promise<CacheStore> {
+export async function createCacheStore(options: ResolvedCacheOptions, observer: StoreObserver): Promise<CacheStore> {
   const logger = new Logger('AICache');
-  const observer: StoreObserver = {
-    eviction: () => monitor.recordEviction(),
-    corruptedEntry: () => monitor.recordCorruptedEntry(),
-    compression: (jsonBytes, storedBytes, durationMs) => monitor.recordCompression(jsonBytes, storedBytes, durationMs),
-  };
   let store: CacheStore;
   if (options.driver === 'redis') {
     // Without ioredis installed, say what to install rather than Node's bare "Cannot find module".
@@ -35,6 +30,5 @@ export async function createCacheStore(options: ResolvedCacheOptions, monitor: C
     });
     logger.log(`Cache driver: memory (${options.maxSize} entries${options.maxBytes ? `, ${options.maxBytes} bytes` : ''}), namespace '${options.namespace}'`);
   }
-  monitor.attachStore(store);
   return store;
 }

@@ -2,15 +2,14 @@ import { Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { AIResponseCacheService } from '../ai-response-cache.service';
 import { resolveCacheOptions } from '../cache-options.resolver';
-import { CacheMonitorService } from '../monitor/cache-monitor.service';
+import { createCacheMonitor } from '../monitor/cache-monitor.providers';
 import { MemoryStore } from '../stores/memory.store';
 import type { StreamOutcome } from './cached-stream';
 
 function setup() {
   const resolved = resolveCacheOptions({});
-  const monitor = new CacheMonitorService(resolved);
   const store = new MemoryStore({ maxEntries: resolved.maxSize, maxBytes: resolved.maxBytes, purgeIntervalMs: 0 });
-  monitor.attachStore(store);
+  const monitor = createCacheMonitor(resolved, { store });
   return { cache: new AIResponseCacheService(resolved, store, monitor), monitor };
 }
 
