@@ -12,10 +12,12 @@ describe('CacheMonitorService in CacheModule', () => {
     expect(monitor.getTotals()).toMatchObject({ hits: 1, misses: 1, counters: { computations: 1 } });
     expect(await monitor.getHealth()).toEqual({ status: 'up', driver: 'memory', hitRatio: 50, alerts: [] });
   });
+
   it('reads the memory figures of the module store', async () => {
     const { monitor, cache, store } = await boot();
     await cache.set('a', 'x'.repeat(100));
     const sample = await monitor.sampleMemoryUsage();
     expect(sample).toMatchObject({ memoryCacheEntries: 1, memoryCacheMaxEntries: 1000 });
     expect(sample!.memoryCacheBytes).toBe((await store.stats()).memory.bytes);
-  });});
+  });
+});

@@ -14,6 +14,7 @@ describe('StoreEventsRecorder in CacheModule', () => {
     expect(monitor.getCounters()).toMatchObject({ evictions: 1, corruptedEntries: 1 });
     expect(monitor.getPerformanceStats().compression).toMatchObject({ totalOperations: 1, totalBytesSaved: 1500 });
   });
+
   it('counts decrypt failures in JSON and Prometheus, from the store observer and from recordDecryptFailure()', async () => {
     const { monitor, observer } = await boot();
     observer.decryptFailure();
@@ -25,4 +26,5 @@ describe('StoreEventsRecorder in CacheModule', () => {
     expect(monitor.toPrometheus()).toContain('ai_cache_decrypt_failures_total{cache="monitor_spec"} 2\n');
     monitor.reset();
     expect(monitor.getCounters().decryptFailures).toBe(0);
-  });});
+  });
+});
