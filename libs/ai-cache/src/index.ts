@@ -23,12 +23,12 @@ export {
   type AICacheControls,
   type AICacheOutcome,
   type ResolvedAICacheControls,
-} from './decorators/ai-cache.context';
+} from './context/ai-cache.context';
 export {
   AICacheContextInterceptor,
   AI_CACHE_INTERCEPTOR_OPTIONS,
   type AICacheContextInterceptorOptions,
-} from './decorators/ai-cache-context.interceptor';
+} from './context/ai-cache-context.interceptor';
 export { CacheMonitorService } from './monitor/cache-monitor.service';
 export { CACHE_MONITOR_CLOCK } from './monitor/cache-time-series';
 export type { CacheAlert, CacheHealth, AlertSeverity, Clock } from './monitor/monitor.types';

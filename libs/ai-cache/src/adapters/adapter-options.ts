@@ -1,6 +1,6 @@
 import type { CacheCallOptions } from '../ai-response-cache.service';
 import { resolveTtl } from '../cache-options.resolver';
-import { type AICacheCallStatus, type AICacheContextFrame, currentContextFrame, recordCallOutcome } from '../decorators/ai-cache.context';
+import { type AICacheCallStatus, type AICacheContextFrame, currentContextFrame, recordCallOutcome } from '../context/ai-cache.context';
 import type { TtlInput } from '../interfaces/cache-module-options.interface';
 import { assertValidOperation } from '../keys/cache-key.builder';
 import { isPlainObject } from '../utils/type-guards';

@@ -4,7 +4,7 @@ import { AIResponseCacheService } from '../ai-response-cache.service';
 import { resolveCacheOptions } from '../cache-options.resolver';
 import { createCacheMonitor } from '../monitor/cache-monitor.providers';
 import { MemoryStore } from '../stores/memory.store';
-import { AICacheContext } from './ai-cache.context';
+import { AICacheContext } from '../context/ai-cache.context';
 import type { CachedAIResponseMetadata } from './cached-ai-response.decorator';
 import { planCachedMethod } from './cached-method.plan';
 import { createCachedMethod } from './cached-method.wrapper';

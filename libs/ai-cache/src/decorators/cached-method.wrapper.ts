@@ -6,7 +6,7 @@ import {
   currentContextFrame,
   recordCallOutcome,
   type ResolvedAICacheControls,
-} from './ai-cache.context';
+} from '../context/ai-cache.context';
 import type { CachedMethodPlan } from './cached-method.plan';
 import { describeResultKind, isAsyncIterable } from './return-kind';
 

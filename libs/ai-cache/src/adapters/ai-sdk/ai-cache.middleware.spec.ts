@@ -3,7 +3,7 @@ import { convertArrayToReadableStream, MockLanguageModelV3 } from 'ai/test';
 import { type CacheApp, startCacheApp } from '../../../../../test/support/cache-app';
 import { AIResponseCacheService } from '../../ai-response-cache.service';
 import { aiCacheMiddleware } from '../../ai-sdk';
-import { AICacheContext } from '../../decorators/ai-cache.context';
+import { AICacheContext } from '../../context/ai-cache.context';
 import type { LanguageModelGenerateResult, LanguageModelStreamPart } from './ai-sdk.types';
 
 const MIDDLEWARE = Symbol('MIDDLEWARE');

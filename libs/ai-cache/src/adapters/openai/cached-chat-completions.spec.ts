@@ -6,7 +6,7 @@ import { type CacheApp, startCacheApp } from '../../../../../test/support/cache-
 import { chatChunks, chatCompletion, replyJson, replySse } from '../../../../../test/support/chat-completions-stub';
 import { type JsonStubServer, type RecordedRequest, startJsonStubServer } from '../../../../../test/support/json-stub-server';
 import { AIResponseCacheService } from '../../ai-response-cache.service';
-import { AICacheContext } from '../../decorators/ai-cache.context';
+import { AICacheContext } from '../../context/ai-cache.context';
 import { type AICachedOpenAI, chatCompletionRequest, withAICache } from '../../openai';
 
 const AI_CLIENT = Symbol('AI_CLIENT');
