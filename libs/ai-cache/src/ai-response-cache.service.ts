@@ -14,7 +14,8 @@ import type {
 import type { CacheStats } from './interfaces/cache-stats.interface';
 import type { ResolvedCacheOptions } from './interfaces/resolved-cache-options.interface';
 import { assertJsonCompatible } from './keys/canonical-json';
-import { type BuiltKey, CacheKeyBuilder, assertValidOperation } from './keys/cache-key.builder';
+import { type BuiltKey, CacheKeyBuilder } from './keys/cache-key.builder';
+import { assertValidOperation } from './keys/request-validation';
 import { CacheMonitorService } from './monitor/cache-monitor.service';
 import type { PerformanceSummary } from './monitor/monitor-reports.types';
 import type { InvalidationSample } from './monitor/monitor.types';
