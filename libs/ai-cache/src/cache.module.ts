@@ -2,6 +2,7 @@ import { type DynamicModule, Inject, Module, type OnApplicationShutdown, type On
 import { DiscoveryModule } from '@nestjs/core';
 import { AIResponseCacheService } from './ai-response-cache.service';
 import { CACHE_STORE, RESOLVED_CACHE_OPTIONS } from './cache.constants';
+import { CacheCalls } from './calls/cache-calls';
 import { ASYNC_OPTIONS_TYPE, CACHE_MODULE_OPTIONS, ConfigurableModuleClass, OPTIONS_TYPE } from './cache.module-definition';
 import { resolveCacheOptions } from './cache-options.resolver';
 import { CachedAIResponseExplorer } from './decorators/cached-ai-response.explorer';
@@ -24,6 +25,7 @@ import { createCacheStore } from './stores/cache-store.factory';
     { provide: RESOLVED_CACHE_OPTIONS, useFactory: resolveCacheOptions, inject: [CACHE_MODULE_OPTIONS] },
     ...CACHE_MONITOR_PROVIDERS,
     { provide: CACHE_STORE, useFactory: createCacheStore, inject: [RESOLVED_CACHE_OPTIONS, StoreEventsRecorder] },
+    CacheCalls,
     AIResponseCacheService,
     CachedAIResponseMetadataAccessor,
     CachedAIResponseExplorer,

@@ -1,4 +1,4 @@
-import type { CacheCallOptions } from '../ai-response-cache.service';
+import type { CacheCallOptions } from '../calls/cache-call.types';
 import { resolveTtl } from '../cache-options.resolver';
 import { type AICacheCallStatus, type AICacheContextFrame, currentContextFrame, recordCallOutcome } from '../context/ai-cache.context';
 import type { TtlInput } from '../interfaces/cache-module-options.interface';

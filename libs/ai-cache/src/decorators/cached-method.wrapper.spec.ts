@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { lastValueFrom, Observable, of, Subject, toArray } from 'rxjs';
 import { AIResponseCacheService } from '../ai-response-cache.service';
 import { resolveCacheOptions } from '../cache-options.resolver';
+import { CacheCalls } from '../calls/cache-calls';
 import { createCacheMonitor } from '../monitor/cache-monitor.providers';
 import { MemoryStore } from '../stores/memory.store';
 import { AICacheContext } from '../context/ai-cache.context';
@@ -13,8 +14,9 @@ function setup() {
   const resolved = resolveCacheOptions({});
   const store = new MemoryStore({ maxEntries: resolved.maxSize, maxBytes: resolved.maxBytes, purgeIntervalMs: 0 });
   const monitor = createCacheMonitor(resolved, { store });
-  const cache = new AIResponseCacheService(resolved, store, monitor);
-  const runtime = { cache };
+  const calls = new CacheCalls(resolved, store, monitor);
+  const cache = new AIResponseCacheService(resolved, store, monitor, calls);
+  const runtime = { calls };
   const wrap = (method: (...args: never[]) => unknown, metadata: Partial<CachedAIResponseMetadata> = {}) =>
     createCachedMethod(method as never, planCachedMethod({ methodName: 'summarize', ...metadata }, 'Svc', method, undefined), runtime);
   return { cache, wrap };
