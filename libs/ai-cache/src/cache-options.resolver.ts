@@ -21,6 +21,7 @@ import type { ResolvedCacheOptions } from './interfaces/resolved-cache-options.i
 import { COMPRESSION_ALGORITHMS, compressorFor } from './codec/compression/compressor.registry';
 import type { CompressionAlgorithm } from './codec/compression/compressor';
 import { resolveRedisTls } from './redis-tls.options';
+import { resolveStoreOption } from './stores/custom-store.option';
 import { parseDurationSeconds } from './utils/duration';
 
 export { CacheOptionsError } from './cache-options.error';
@@ -40,7 +41,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'driver', 'redis', 'namespace', 'defaultTtl', 'operationTtls', 'maxSize', 'maxBytes', 'memoryCacheSize',
   'memoryCacheMaxBytes', 'memoryCacheMaxAge', 'textHashThreshold', 'compressionThreshold', 'compressionLevel',
   'compressionAlgorithm', 'maxEntryBytes', 'textSizeTiers',
-  'readableKeys', 'monitoring',
+  'readableKeys', 'monitoring', 'store',
 ]);
 const KNOWN_REDIS_OPTIONS: ReadonlySet<string> = new Set(['url', 'tls', 'cluster', 'client', 'connectTimeoutMs', 'commandTimeoutMs']);
 const KNOWN_MONITORING_OPTIONS: ReadonlySet<string> = new Set([
@@ -213,6 +214,7 @@ export function resolveCacheOptions(options: CacheModuleOptions | undefined | nu
   }
   return {
     driver,
+    store: resolveStoreOption(raw),
     redis,
     namespace,
     defaultTtl: raw.defaultTtl === undefined ? DEFAULT_TTL_SECONDS : resolveTtl(raw.defaultTtl, 'defaultTtl'),

@@ -79,7 +79,21 @@ export { extractTokenUsage } from './monitor/token-usage';
 export { MAX_JSON_DEPTH, MAX_JSON_LENGTH } from './keys/json-walk';
 export { CACHE_STORE, RESOLVED_CACHE_OPTIONS, DEFAULT_OPERATION_TTLS } from './cache.constants';
 export { redisAclRuleFor, REDIS_ACL_COMMANDS, type RedisAclRuleOptions } from './stores/redis-acl.rule';
-export type { CacheStore, StoreRead, CacheTier, StoreStats, StoreHealth, StoreObserver } from './stores/cache-store.interface';
+export {
+  CacheStore,
+  type CacheTier,
+  type MaybePromise,
+  type StoreDiagnostics,
+  type StoreHealth,
+  type StoreObserver,
+  type StoreRead,
+  type StoreStats,
+} from './stores/cache-store.interface';
+export type { CacheStoreContext, CacheStoreFactory, CacheStoreOption } from './stores/cache-store.context';
+export { MemoryStore, type MemoryEvictionReason, type MemoryStoreOptions } from './stores/memory.store';
+export { RedisEntryCodec, type RedisEntryCodecOptions } from './codec/redis-entry.codec';
+export type { CompressionAlgorithm } from './codec/compression/compressor';
+export { compileGlob } from './utils/glob';
 export type { CacheEntry } from './interfaces/cache-entry.interface';
 export * from './interfaces';
 export { type SemanticMatchOptions, DEFAULT_SEMANTIC_THRESHOLD } from './semantic/semantic-match.options';

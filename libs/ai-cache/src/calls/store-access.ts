@@ -32,7 +32,7 @@ export interface EntryFacts {
 export class StoreAccess {
   private readonly logger = new Logger('AICache');
   private oversizeLogged = false;
-  /** The tier metrics label writes and deletes with: Redis is the authority on the redis driver. */
+  /** The tier metrics label writes and deletes with: the shared store is the authority on every driver but memory. */
   readonly writeTier: CacheTier;
 
   constructor(

@@ -30,6 +30,10 @@ export class CacheHealthReporter {
     try {
       const health = (await this.store.health())!;
       if (this.store.driver === 'memory') return { status: 'up', driver: 'memory', ...base };
+      if (this.store.driver === 'custom') {
+        if (health.status !== 'degraded') return { status: 'up', driver: 'custom', ...base };
+        return { status: 'degraded', driver: 'custom', ...withAlert({ severity: 'warning', message: `Cache store degraded: ${health.reason ?? 'its backend is unreachable'}` }) };
+      }
       const redis = { connected: health.connected, ...(health.latencyMs !== undefined && { latencyMs: health.latencyMs }) };
       if (health.connected && health.status === 'connected') return { status: 'up', driver: 'redis', redis, ...base };
       const message = health.connected

@@ -26,9 +26,13 @@ export class MonitoredStore {
     return this.store?.driver ?? 'memory';
   }
 
-  /** The tiers a hit can come from; the last is the one a miss was finally decided by. */
+  /**
+   * The tiers a hit can come from; the last is the one a miss was finally decided by. A store of
+   * your own may answer from this process (`memory`) or from its shared service (`redis`, the name
+   * of the built-in shared tier).
+   */
   tiers(): CacheTier[] {
-    return this.store?.driver === 'redis' ? ['memory', 'redis'] : ['memory'];
+    return this.store === undefined || this.store.driver === 'memory' ? ['memory'] : ['memory', 'redis'];
   }
 
   diagnostics(): StoreDiagnostics | undefined {

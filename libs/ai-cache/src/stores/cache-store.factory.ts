@@ -5,6 +5,8 @@ import type { ResolvedCacheOptions } from '../interfaces/resolved-cache-options.
 import { loadWithPeer } from '../utils/optional-peer';
 import { describeRedisTarget } from '../utils/redis-target';
 import type { CacheStore, StoreObserver } from './cache-store.interface';
+import { createStoreContext } from './cache-store.context';
+import { assertCacheStore } from './custom-store.option';
 import { MemoryStore } from './memory.store';
 
 /**
@@ -15,7 +17,12 @@ import { MemoryStore } from './memory.store';
 export async function createCacheStore(options: ResolvedCacheOptions, observer: StoreObserver): Promise<CacheStore> {
   const logger = new Logger('AICache');
   let store: CacheStore;
-  if (options.driver === 'redis') {
+  if (options.store !== undefined) {
+    store = typeof options.store === 'function' ? await options.store(createStoreContext(options, observer)) : options.store;
+    // What a factory returned is checked as a store given directly is.
+    assertCacheStore(store, 'store');
+    logger.log(`Cache store: your own (${store.constructor?.name || 'a CacheStore'}, driver '${store.driver}'), namespace '${options.namespace}'`);
+  } else if (options.driver === 'redis') {
     // Without ioredis installed, say what to install rather than Node's bare "Cannot find module".
     const { createTieredRedisStore } = await loadWithPeer('ioredis', 'the redis driver', () => import('./tiered-redis-store.factory'));
     store = createTieredRedisStore(options, observer, logger);
@@ -32,3 +39,4 @@ export async function createCacheStore(options: ResolvedCacheOptions, observer: 
   }
   return store;
 }
+
