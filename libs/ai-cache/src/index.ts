@@ -1,73 +1,55 @@
-/** nestjs-ai-cache: the only public entry point (import path alias `@app/ai-cache` in this monorepo). */
+/**
+ * nestjs-ai-cache: the only public entry point (import path alias `@app/ai-cache` in this monorepo).
+ * It exports what applications use, and what a store of their own is built from; the adapters and
+ * the store test suite have entries of their own (`nestjs-ai-cache/<name>`).
+ */
+
+// ---- the module and its options ----
 export { CacheModule } from './cache.module';
-export { CACHE_MODULE_OPTIONS } from './cache.module-definition';
-export { cacheConfig, cacheOptionsFromEnv } from './cache.config';
-export { CacheOptionsError, resolveCacheOptions } from './cache-options.resolver';
-export {
-  AIResponseCacheService,
-  type CacheOutcome,
-  type CacheCallOptions,
-  type CacheScopeOptions,
-} from './ai-response-cache.service';
+export { cacheConfig } from './cache.config';
+export { CacheOptionsError } from './cache-options.error';
+export * from './interfaces';
+
+// ---- the cache ----
+export { AIResponseCacheService, type CacheOutcome, type CacheCallOptions, type CacheScopeOptions } from './ai-response-cache.service';
 export type { CacheStreamOptions, StreamOutcome, StreamSource } from './streams/cached-stream';
-export {
-  CachedAIResponse,
-  CACHED_AI_RESPONSE_METADATA,
-  type CachedAIResponseOptions,
-  type CachedReturnKind,
-  type AIRequestInput,
-} from './decorators/cached-ai-response.decorator';
-export {
-  AICacheContext,
-  MAX_TENANT_LENGTH,
-  type AICacheControls,
-  type AICacheOutcome,
-  type ResolvedAICacheControls,
-} from './context/ai-cache.context';
+export { MAX_JSON_DEPTH, MAX_JSON_LENGTH } from './keys/json-walk';
+
+// ---- the decorator and per-call controls ----
+export { CachedAIResponse, type AIRequestInput, type CachedAIResponseOptions, type CachedReturnKind } from './decorators/cached-ai-response.decorator';
+export { AICacheContext, type AICacheControls, type AICacheOutcome, type ResolvedAICacheControls } from './context/ai-cache.context';
 export {
   AICacheContextInterceptor,
   AI_CACHE_INTERCEPTOR_OPTIONS,
   type AICacheContextInterceptorOptions,
 } from './context/ai-cache-context.interceptor';
+
+// ---- monitoring ----
 export { CacheMonitorService } from './monitor/cache-monitor.service';
-export { CACHE_MONITOR_CLOCK } from './monitor/cache-time-series';
-export type { CacheAlert, CacheHealth, AlertSeverity, Clock } from './monitor/monitor.types';
-export { DEFAULT_MEMORY_SAMPLE_INTERVAL_MS } from './monitor/memory-sampler';
-export { DEFAULT_SNAPSHOT_INTERVAL_MS } from './monitor/cache-health.reporter';
 export type {
-  CacheOperationStats,
-  CompressionStats,
-  DurationSummary,
-  ExportedMetrics,
-  InvalidationFrequencyReport,
-  InvalidationFrequencyStats,
-  KeyGenerationStats,
-  MemoryUsageReport,
-  MemoryUsageStats,
-  NoInvalidations,
-  NoMemoryMeasurements,
-  OperationLookupStats,
-  PerformanceStats,
-  PerformanceSummary,
-} from './monitor/monitor-reports.types';
-export type {
+  AlertSeverity,
+  CacheAlert,
+  CacheHealth,
   CacheMonitorCounters,
   CacheMonitorSnapshot,
+  CacheOperationKind,
   InvalidationRecommendation,
+  InvalidationSample,
   LatencyPercentiles,
   MemoryUsageSample,
   MemoryWarning,
+  OperationTier,
   SlowOperations,
   TokenUsage,
 } from './monitor/monitor.types';
-export {
-  CACHE_METRIC_DEFINITIONS,
-  CACHE_METRIC_PREFIX,
-  type CacheMetricFamily,
-  type CacheMetricSample,
-  type CacheMetricType,
-  type CacheMonitorTotals,
-} from './monitor/cache-metrics';
+export type {
+  ExportedMetrics,
+  InvalidationFrequencyStats,
+  MemoryUsageStats,
+  PerformanceStats,
+  PerformanceSummary,
+} from './monitor/monitor-reports.types';
+export type { CacheMetricFamily, CacheMetricSample, CacheMetricType, CacheMonitorTotals } from './monitor/cache-metrics';
 export { PROMETHEUS_CONTENT_TYPE } from './monitor/prometheus.exposition';
 export {
   registerCacheMetrics,
@@ -75,10 +57,8 @@ export {
   type PromClientRegistry,
   type RegisterCacheMetricsOptions,
 } from './monitor/prom-client.registration';
-export { extractTokenUsage } from './monitor/token-usage';
-export { MAX_JSON_DEPTH, MAX_JSON_LENGTH } from './keys/json-walk';
-export { CACHE_STORE, RESOLVED_CACHE_OPTIONS, DEFAULT_OPERATION_TTLS } from './cache.constants';
-export { redisAclRuleFor, REDIS_ACL_COMMANDS, type RedisAclRuleOptions } from './stores/redis-acl.rule';
+
+// ---- stores: the extension point ----
 export {
   CacheStore,
   type CacheTier,
@@ -89,29 +69,16 @@ export {
   type StoreRead,
   type StoreStats,
 } from './stores/cache-store.interface';
-export type { CacheStoreContext, CacheStoreFactory, CacheStoreOption } from './stores/cache-store.context';
-export { MemoryStore, type MemoryEvictionReason, type MemoryStoreOptions } from './stores/memory.store';
+export type { CacheStoreContext, CacheStoreOption } from './stores/cache-store.context';
+export { MemoryStore, type MemoryStoreOptions } from './stores/memory.store';
 export { RedisEntryCodec, type RedisEntryCodecOptions } from './codec/redis-entry.codec';
 export type { CompressionAlgorithm } from './codec/compression/compressor';
 export { compileGlob } from './utils/glob';
-export type { CacheEntry } from './interfaces/cache-entry.interface';
-export * from './interfaces';
-export { type SemanticMatchOptions, DEFAULT_SEMANTIC_THRESHOLD } from './semantic/semantic-match.options';
+export { redisAclRuleFor, REDIS_ACL_COMMANDS, type RedisAclRuleOptions } from './stores/redis-acl.rule';
+
+// ---- semantic match ----
+export type { SemanticMatchOptions } from './semantic/semantic-match.options';
 export { type EmbedFunction, EmbeddingError } from './semantic/embedding.types';
 export { openAICompatibleEmbedder, type OpenAICompatibleEmbedderOptions } from './semantic/openai-compatible.embedder';
 export { createTestEmbedder, type TestEmbedderOptions } from './semantic/test-embedder';
-export { toUnitVector, unitSimilarity, VectorError, MAX_VECTOR_DIMENSIONS, type EmbeddingVector } from './semantic/vector';
-export { encodeVector, decodeVector } from './semantic/vector.codec';
-export type { VectorIndex, VectorIndexKind, VectorMatch } from './semantic/vector-index.interface';
-export { BruteForceVectorIndex, type BruteForceVectorIndexOptions } from './semantic/brute-force.vector-index';
-export { HnswVectorIndex, type HnswVectorIndexOptions } from './semantic/hnsw.vector-index';
-export type { HnswParameters } from './semantic/hnsw.graph';
-export { AdaptiveVectorIndex, DEFAULT_HNSW_CROSSOVER, type AdaptiveVectorIndexOptions } from './semantic/adaptive.vector-index';
-export { UsearchUnavailableError } from './semantic/usearch.loader';
-export { SemanticIndexRegistry } from './semantic/semantic-index.registry';
-export type {
-  SemanticIndexRegistryOptions,
-  SemanticIndexStats,
-  VectorEviction,
-  EvictionReason,
-} from './semantic/semantic-index.options';
+export { toUnitVector, unitSimilarity, VectorError, type EmbeddingVector } from './semantic/vector';

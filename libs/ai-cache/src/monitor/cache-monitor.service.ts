@@ -106,7 +106,7 @@ export class CacheMonitorService implements CacheMetricsProvider, OnApplicationB
     this.counters.addTimeSaved(computeMs, response);
   }
 
-  /** Tokens a hit saved, for apps whose responses carry usage in a shape `extractTokenUsage` does not know. */
+  /** Tokens a hit saved, for apps whose responses carry usage in a shape the monitor does not recognise. */
   recordTokensSaved(usage: TokenUsage): void {
     this.counters.addTokensSaved(usage);
   }
