@@ -12,7 +12,7 @@ import { CacheMonitorService } from './monitor/cache-monitor.service';
 import type { PerformanceSummary } from './monitor/monitor-reports.types';
 import type { CacheStore } from './stores/cache-store.interface';
 import type { CacheStreamOptions, StreamSource } from './streams/cached-stream';
-import { msToWholeSeconds, toIsoString } from './utils/duration';
+import { msToWholeSeconds } from './utils/duration';
 
 export type { CacheCallOptions, CacheOutcome, CacheScopeOptions } from './calls/cache-call.types';
 
@@ -107,7 +107,7 @@ export class AIResponseCacheService {
         ? undefined
         : {
             response: hit.value,
-            cachedAt: toIsoString(hit.entry.cachedAt),
+            cachedAt: new Date(hit.entry.cachedAt).toISOString(),
             tier: hit.tier,
             compressed: hit.entry.compressed,
             textLength: hit.entry.textLength ?? textLength,

@@ -26,22 +26,8 @@ export {
 
 // ---- monitoring ----
 export { CacheMonitorService } from './monitor/cache-monitor.service';
-export type {
-  AlertSeverity,
-  CacheAlert,
-  CacheHealth,
-  CacheMonitorCounters,
-  CacheMonitorSnapshot,
-  CacheOperationKind,
-  InvalidationRecommendation,
-  InvalidationSample,
-  LatencyPercentiles,
-  MemoryUsageSample,
-  MemoryWarning,
-  OperationTier,
-  SlowOperations,
-  TokenUsage,
-} from './monitor/monitor.types';
+// Every type the monitor's readings and record* methods are made of.
+export type * from './monitor/monitor.types';
 export type {
   ExportedMetrics,
   InvalidationFrequencyStats,

@@ -31,12 +31,12 @@ export function requestDigest(
   if (text.length <= INLINE_TEXT_LIMIT) {
     // The usual request: a short text, and every field latin1. The whole encoding is then one latin1
     // string (the very bytes of the field-by-field path below), hashed in one native call where
-    // each update() would cross into native code (~0.3 µs apiece). It is checked as a whole, not
-    // field by field: scanning the freshly built options JSON on its own would flatten it first,
-    // and then again inside the whole string (~0.25 µs more per build). A short request beyond
-    // latin1 builds this string for nothing, which costs it less than the options fast path saves.
+    // each update() would cross into native code. It is checked as a whole, not field by field:
+    // scanning the freshly built options JSON on its own would flatten it first, and then again
+    // inside the whole string. A short request beyond latin1 builds this string for nothing, which
+    // costs it less than the options fast path saves (bench/PERFORMANCE.md, "Figures behind the code").
     const encoding = latin1Head(operation, optionsJson, question, scope, text.length) + text;
-    // ASCII first: its check (~0.1 µs) is a third of the latin1 regex scan's, and most requests pass it.
+    // ASCII first: its check is cheaper than the latin1 regex scan, and most requests pass it.
     if (isAscii(encoding)) return sha256Ascii(encoding);
     if (isLatin1(encoding)) return sha256Bytes(Buffer.from(encoding, 'latin1'));
   }
@@ -60,9 +60,8 @@ export function requestDigest(
 }
 
 /**
- * Node's one-shot `crypto.hash()` (Node >= 20.12, 21.7) skips the Hash object: hashing a ~450-byte
- * key encoding takes ~0.6 µs instead of ~1.25 µs with createHash/update/digest. Older runtimes
- * keep the createHash path.
+ * Node's one-shot `crypto.hash()` (Node >= 20.12, 21.7) skips the Hash object: about half the cost
+ * of createHash/update/digest on a key encoding. Older runtimes keep the createHash path.
  */
 const oneShotHash: typeof crypto.hash | undefined = typeof crypto.hash === 'function' ? crypto.hash : undefined;
 
@@ -83,8 +82,8 @@ function sha256Bytes(data: Buffer): string {
 /**
  * Texts up to this many characters are hashed in one call with the fields, which copies them into
  * one string; longer ones get their own update(), uncopied. The copy grows with the text and the
- * saved call does not: measured, one call is ~0.3 µs cheaper at 1,500 characters, even at 2,000,
- * and ~0.5 µs dearer at 4,000.
+ * saved call does not: the one call is still cheaper at 2,000 characters and dearer at 4,000
+ * (bench/PERFORMANCE.md, "Figures behind the code").
  */
 const INLINE_TEXT_LIMIT = 2048;
 
@@ -109,7 +108,7 @@ function latin1Field(name: string, value: string | undefined): string {
 
 /**
  * A string is ASCII exactly when its UTF-8 length is its length (anything else takes 2+ bytes per
- * code unit): ~0.03-0.1 µs for 450 characters, where a /[^\x00-\x7f]/ scan takes ~0.3 µs.
+ * code unit): several times cheaper than a /[^\x00-\x7f]/ scan.
  */
 function isAscii(value: string): boolean {
   return Buffer.byteLength(value, 'utf8') === value.length;

@@ -73,28 +73,32 @@ export class CacheMonitorService implements CacheMetricsProvider, OnApplicationB
     this.stop();
   }
 
-  /** Reads memory every `intervalMs` (replacing any previous schedule); the timer never keeps the process alive. */
-  startMemorySampling(intervalMs = DEFAULT_MEMORY_SAMPLE_INTERVAL_MS): void {
-    this.memory.start(intervalMs);
-  }
-
-  stopMemorySampling(): void {
-    this.memory.stop();
-  }
-
   // ---- recording (hot path: O(1), no allocation beyond the sample) ----
-
-  recordKeyGeneration(durationMs: number, textLength: number, textTier: string, operation: string): void {
-    this.series.addKeyGeneration({ durationMs, textLength, textTier, operation: this.counters.labelOf(operation) });
-  }
 
   /** A lookup: `tier` is where it hit, or `miss`. Only lookups count towards the hit ratio. */
   recordLookup(operation: string, tier: OperationTier, durationMs: number): void {
     this.series.addOperation(durationMs, this.counters.countLookup(operation, tier, durationMs));
   }
 
+  /** A miss that waited for an identical computation already in flight instead of calling the model. */
+  recordCoalescedWait(): void {
+    this.counters.count('coalescedWaits');
+  }
+
   recordOperation(kind: Exclude<CacheOperationKind, 'get'>, operation: string, tier: OperationTier, durationMs: number): void {
     this.series.addOperation(durationMs, this.counters.countOperation(kind, operation, tier, durationMs));
+  }
+
+  recordComputation(): void {
+    this.counters.count('computations');
+  }
+
+  recordKeyGeneration(durationMs: number, textLength: number, textTier: string, operation: string): void {
+    this.series.addKeyGeneration({ durationMs, textLength, textTier, operation: this.counters.labelOf(operation) });
+  }
+
+  recordError(): void {
+    this.counters.count('errors');
   }
 
   /**
@@ -106,33 +110,29 @@ export class CacheMonitorService implements CacheMetricsProvider, OnApplicationB
     this.counters.addTimeSaved(computeMs, response);
   }
 
+  recordOversize(): void {
+    this.counters.count('oversizeSkipped');
+  }
+
   /** Tokens a hit saved, for apps whose responses carry usage in a shape the monitor does not recognise. */
   recordTokensSaved(usage: TokenUsage): void {
     this.counters.addTokensSaved(usage);
-  }
-
-  recordCompression(originalBytes: number, compressedBytes: number, durationMs: number): void {
-    this.series.addCompression(originalBytes, compressedBytes, durationMs);
-  }
-
-  recordInvalidation(sample: Omit<InvalidationSample, 'at'>): void {
-    this.series.addInvalidation(sample);
-  }
-
-  recordComputation(): void {
-    this.counters.count('computations');
-  }
-
-  recordCoalescedWait(): void {
-    this.counters.count('coalescedWaits');
   }
 
   recordEviction(): void {
     this.counters.count('evictions');
   }
 
+  recordCompression(originalBytes: number, compressedBytes: number, durationMs: number): void {
+    this.series.addCompression(originalBytes, compressedBytes, durationMs);
+  }
+
   recordCorruptedEntry(): void {
     this.counters.count('corruptedEntries');
+  }
+
+  recordInvalidation(sample: Omit<InvalidationSample, 'at'>): void {
+    this.series.addInvalidation(sample);
   }
 
   /** An encrypted value that did not open (unknown key id, or a tag that failed): a miss, removed. */
@@ -140,24 +140,35 @@ export class CacheMonitorService implements CacheMetricsProvider, OnApplicationB
     this.counters.count('decryptFailures');
   }
 
-  recordOversize(): void {
-    this.counters.count('oversizeSkipped');
-  }
-
-  recordError(): void {
-    this.counters.count('errors');
-  }
-
-  /** Reads the store's memory figures and the process's, and records them. Concurrent calls share one reading. */
-  sampleMemoryUsage(): Promise<MemoryUsageSample | undefined> {
-    return this.memory.sample();
-  }
-
   // ---- reading ----
+
+  /** `up`, `degraded` or `down`, with the hit ratio and the current alerts: what a health controller returns. */
+  getHealth(): Promise<CacheHealth> {
+    return this.health.getHealth();
+  }
+
+  /** A compact reading for live views, with a fresh memory reading. */
+  snapshot(): Promise<CacheMonitorSnapshot> {
+    return this.health.snapshot();
+  }
+
+  /** Snapshots every `intervalMs`, the first at once; cold, one timer per subscriber. */
+  snapshots$(intervalMs?: number): Observable<CacheMonitorSnapshot> {
+    return this.health.snapshots$(intervalMs);
+  }
+
+  getPerformanceStats(): PerformanceStats {
+    return this.reports.getPerformanceStats();
+  }
 
   /** Percent of lookups that hit (writes never count: the seed's denominator bug). */
   getHitRatio(): number {
     return this.counters.hitRatio();
+  }
+
+  /** Samples slower than `thresholdMultiplier` × their series' mean, per series (the seed's outlier view). */
+  getRecentSlowOperations(thresholdMultiplier = 2): SlowOperations {
+    return this.reports.getRecentSlowOperations(thresholdMultiplier);
   }
 
   /** Running totals of the events that are not timings. */
@@ -170,13 +181,18 @@ export class CacheMonitorService implements CacheMetricsProvider, OnApplicationB
     return this.reports.getTotals();
   }
 
-  getPerformanceStats(): PerformanceStats {
-    return this.reports.getPerformanceStats();
+  /** Reads the store's memory figures and the process's, and records them. Concurrent calls share one reading. */
+  sampleMemoryUsage(): Promise<MemoryUsageSample | undefined> {
+    return this.memory.sample();
   }
 
   /** The seed's memory statistics over the recorded readings (taken periodically once the app has started). */
   getMemoryUsageStats(): MemoryUsageStats {
     return this.reports.getMemoryUsageStats();
+  }
+
+  stopMemorySampling(): void {
+    this.memory.stop();
   }
 
   getMemoryWarnings(): MemoryWarning[] {
@@ -187,17 +203,25 @@ export class CacheMonitorService implements CacheMetricsProvider, OnApplicationB
     return this.reports.getInvalidationFrequencyStats();
   }
 
-  getInvalidationRecommendations(): InvalidationRecommendation[] {
-    return this.reports.getInvalidationRecommendations();
+  /** Clears every measurement and counter (the seed's reset_stats). */
+  reset(): void {
+    this.series.clear();
+    this.counters.reset();
+    this.store.resetBaseline();
   }
 
-  getRecentSlowOperations(thresholdMultiplier = 2): SlowOperations {
-    return this.reports.getRecentSlowOperations(thresholdMultiplier);
+  getInvalidationRecommendations(): InvalidationRecommendation[] {
+    return this.reports.getInvalidationRecommendations();
   }
 
   /** Everything recorded, raw, for archival or external analysis (the seed's `export_metrics`). JSON-safe. */
   exportMetrics(): ExportedMetrics {
     return this.exports.exportMetrics();
+  }
+
+  /** Reads memory every `intervalMs` (replacing any previous schedule); the timer never keeps the process alive. */
+  startMemorySampling(intervalMs = DEFAULT_MEMORY_SAMPLE_INTERVAL_MS): void {
+    this.memory.start(intervalMs);
   }
 
   /** Every cache metric with its current samples: the data behind `toPrometheus()` and `registerCacheMetrics()`. */
@@ -208,26 +232,6 @@ export class CacheMonitorService implements CacheMetricsProvider, OnApplicationB
   /** The metrics in the Prometheus text exposition format (0.0.4); serve it with `PROMETHEUS_CONTENT_TYPE`. */
   toPrometheus(): string {
     return this.exports.toPrometheus();
-  }
-
-  snapshot(): Promise<CacheMonitorSnapshot> {
-    return this.health.snapshot();
-  }
-
-  /** Snapshots every `intervalMs`, the first at once; cold, one timer per subscriber. */
-  snapshots$(intervalMs?: number): Observable<CacheMonitorSnapshot> {
-    return this.health.snapshots$(intervalMs);
-  }
-
-  getHealth(): Promise<CacheHealth> {
-    return this.health.getHealth();
-  }
-
-  /** Clears every measurement and counter (the seed's reset_stats). */
-  reset(): void {
-    this.series.clear();
-    this.counters.reset();
-    this.store.resetBaseline();
   }
 
   private stop(): void {

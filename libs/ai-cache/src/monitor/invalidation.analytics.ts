@@ -1,4 +1,4 @@
-import { RingBuffer } from './ring-buffer';
+import { SampleSeries } from './sample-series';
 import { countBy, max, mean } from './statistics';
 import type { InvalidationAlertLevel, InvalidationFrequencyStats } from './monitor-reports.types';
 import type { InvalidationRecommendation, InvalidationSample } from './monitor.types';
@@ -21,8 +21,7 @@ export interface InvalidationThresholds {
  * `get_invalidation_frequency_stats` and `get_invalidation_recommendations`). Running totals are
  * kept apart from the bounded event series, so they survive retention.
  */
-export class InvalidationAnalytics {
-  private readonly events: RingBuffer<InvalidationSample>;
+export class InvalidationAnalytics extends SampleSeries<InvalidationSample> {
   private totalInvalidations = 0;
   private totalKeysInvalidated = 0;
   private readonly totalsByType = new Map<InvalidationSample['type'], number>();
@@ -31,15 +30,11 @@ export class InvalidationAnalytics {
     capacity: number,
     private readonly thresholds: InvalidationThresholds,
   ) {
-    this.events = new RingBuffer(capacity);
-  }
-
-  get size(): number {
-    return this.events.size;
+    super(capacity);
   }
 
   record(event: InvalidationSample): void {
-    this.events.push(event);
+    this.samples.push(event);
     this.totalInvalidations++;
     this.totalKeysInvalidated += event.keysInvalidated;
     this.totalsByType.set(event.type, (this.totalsByType.get(event.type) ?? 0) + 1);
@@ -49,16 +44,8 @@ export class InvalidationAnalytics {
     return { invalidations: this.totalInvalidations, keysInvalidated: this.totalKeysInvalidated, byType: Object.fromEntries(this.totalsByType) };
   }
 
-  toArray(): InvalidationSample[] {
-    return this.events.toArray();
-  }
-
-  prune(cutoff: number): void {
-    this.events.dropOldestWhile((e) => e.at <= cutoff);
-  }
-
-  clear(): void {
-    this.events.clear();
+  override clear(): void {
+    super.clear();
     this.totalInvalidations = 0;
     this.totalKeysInvalidated = 0;
     this.totalsByType.clear();
@@ -66,7 +53,7 @@ export class InvalidationAnalytics {
 
   countSince(since: number): number {
     let count = 0;
-    for (const event of this.events.toArray()) if (event.at > since) count++;
+    for (const event of this.samples.toArray()) if (event.at > since) count++;
     return count;
   }
 
@@ -83,7 +70,7 @@ export class InvalidationAnalytics {
       warningThresholdPerHour: this.thresholds.warningPerHour,
       criticalThresholdPerHour: this.thresholds.criticalPerHour,
     };
-    const events = this.events.toArray();
+    const events = this.samples.toArray();
     if (events.length === 0) return { noInvalidations: true as const, ...base };
     const lastHour = events.filter((e) => e.at > now - HOUR_MS).length;
     const recent = events.slice(-RECENT_EVENTS);
@@ -116,7 +103,7 @@ export class InvalidationAnalytics {
 
   /** The seed's rules: frequency, a dominant pattern, and keys per invalidation (too few or too many). */
   recommendations(now: number): InvalidationRecommendation[] {
-    const events = this.events.toArray();
+    const events = this.samples.toArray();
     if (events.length === 0) return [];
     const recommendations: InvalidationRecommendation[] = [];
     const lastHour = events.filter((e) => e.at > now - HOUR_MS).length;

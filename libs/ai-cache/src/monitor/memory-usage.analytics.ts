@@ -1,4 +1,4 @@
-import { RingBuffer } from './ring-buffer';
+import { SampleSeries } from './sample-series';
 import { max, mean, percentOf } from './statistics';
 import type { MemoryUsageReport, MemoryUsageStats } from './monitor-reports.types';
 import type { MemoryUsageSample, MemoryWarning } from './monitor.types';
@@ -17,18 +17,12 @@ export type MemoryLevel = 'normal' | 'warning' | 'critical';
  * over a bounded, time-ordered series. Thresholds apply to the cache's total: in-process bytes plus
  * Redis used_memory, as the seed summed them.
  */
-export class MemoryUsageAnalytics {
-  private readonly samples: RingBuffer<MemoryUsageSample>;
-
+export class MemoryUsageAnalytics extends SampleSeries<MemoryUsageSample> {
   constructor(
     capacity: number,
     private readonly thresholds: { warningBytes: number; criticalBytes: number },
   ) {
-    this.samples = new RingBuffer(capacity);
-  }
-
-  get size(): number {
-    return this.samples.size;
+    super(capacity);
   }
 
   record(sample: MemoryUsageSample): void {
@@ -37,19 +31,6 @@ export class MemoryUsageAnalytics {
 
   latest(): MemoryUsageSample | undefined {
     return this.samples.newest();
-  }
-
-  toArray(): MemoryUsageSample[] {
-    return this.samples.toArray();
-  }
-
-  /** Drops readings at or before `cutoff` (epoch ms). */
-  prune(cutoff: number): void {
-    this.samples.dropOldestWhile((s) => s.at <= cutoff);
-  }
-
-  clear(): void {
-    this.samples.clear();
   }
 
   levelOf(sample: MemoryUsageSample | undefined): MemoryLevel {
