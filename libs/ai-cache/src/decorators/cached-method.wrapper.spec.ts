@@ -9,6 +9,7 @@ import { AICacheContext } from '../context/ai-cache.context';
 import type { CachedAIResponseMetadata } from './cached-ai-response.decorator';
 import { planCachedMethod } from './cached-method.plan';
 import { createCachedMethod } from './cached-method.wrapper';
+import { collect } from '../streams/streams.spec-support';
 
 function setup() {
   const resolved = resolveCacheOptions({});
@@ -20,12 +21,6 @@ function setup() {
   const wrap = (method: (...args: never[]) => unknown, metadata: Partial<CachedAIResponseMetadata> = {}) =>
     createCachedMethod(method as never, planCachedMethod({ methodName: 'summarize', ...metadata }, 'Svc', method, undefined), runtime);
   return { cache, wrap };
-}
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of iterable) items.push(item);
-  return items;
 }
 
 describe('createCachedMethod', () => {

@@ -5,6 +5,7 @@ import { resolveCacheOptions } from '../cache-options.resolver';
 import { createCacheMonitor } from '../monitor/cache-monitor.providers';
 import { MemoryStore } from '../stores/memory.store';
 import type { StreamOutcome } from './cached-stream';
+import { collect } from './streams.spec-support';
 
 function setup() {
   const resolved = resolveCacheOptions({});
@@ -14,12 +15,6 @@ function setup() {
 }
 
 const request = { text: 'tell me a story', operation: 'story' };
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of iterable) items.push(item);
-  return items;
-}
 
 /** An upstream that counts its starts and yields `items`, failing after `failAfter` of them if set. */
 function upstream(items: string[], failAfter?: number) {

@@ -8,6 +8,7 @@ import { type JsonStubServer, type RecordedRequest, startJsonStubServer } from '
 import { AIResponseCacheService } from '../../ai-response-cache.service';
 import { AICacheContext } from '../../context/ai-cache.context';
 import { type AICachedOpenAI, chatCompletionRequest, withAICache } from '../../openai';
+import { collect } from '../../streams/streams.spec-support';
 
 const AI_CLIENT = Symbol('AI_CLIENT');
 const messages = [
@@ -16,12 +17,6 @@ const messages = [
 ];
 const plain = { model: 'gpt-4o-mini', messages, temperature: 0 };
 const streamed = { ...plain, stream: true as const };
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of iterable) items.push(item);
-  return items;
-}
 
 /** Reads a `toReadableStream()` (newline-separated JSON) back into chunks. */
 async function readNdjson(stream: ReadableStream<Uint8Array>): Promise<unknown[]> {
