@@ -4,6 +4,7 @@ import { compileGlob } from '../utils/glob';
 import type { CacheStore, StoreDiagnostics, StoreHealth, StoreRead, StoreStats } from './cache-store.interface';
 import type { StoreLogger } from './circuit-breaker';
 import { TrackingCoherence } from './coherence/tracking.coherence';
+import { MemoryTiers } from './memory-tiers';
 import { MemoryStore } from './memory.store';
 import { PendingFills } from './pending-fills';
 import type { RedisStore } from './redis.store';
@@ -42,6 +43,7 @@ export class TieredStore implements CacheStore {
   private readonly redis: RedisStore;
   private readonly l1?: MemoryStore;
   private readonly outage?: MemoryStore;
+  private readonly memory: MemoryTiers;
   private readonly coherence?: TrackingCoherence;
   private readonly fills = new PendingFills();
   private readonly connectTimeoutMs: number;
@@ -52,6 +54,7 @@ export class TieredStore implements CacheStore {
     this.redis = options.redis;
     this.l1 = options.l1;
     this.outage = options.outage;
+    this.memory = new MemoryTiers(options.l1, options.outage);
     this.connectTimeoutMs = options.connectTimeoutMs;
     this.logger = options.logger;
     // Without L1 nothing could go stale in memory while Redis answers: no coherence connection at all.
@@ -113,7 +116,7 @@ export class TieredStore implements CacheStore {
 
   async delete(key: string): Promise<boolean> {
     this.fills.spoil(key);
-    let removed = this.deleteFromMemory([key]) > 0;
+    let removed = this.memory.delete([key]) > 0;
     try {
       removed = (await this.redis.delete(key)) || removed;
       this.answered();
@@ -121,7 +124,7 @@ export class TieredStore implements CacheStore {
       this.failed(error);
     }
     // Again after Redis answered: a read that was in flight may have copied the old value meanwhile.
-    return this.deleteFromMemory([key]) > 0 || removed;
+    return this.memory.delete([key]) > 0 || removed;
   }
 
   async exists(key: string): Promise<boolean> {
@@ -147,17 +150,7 @@ export class TieredStore implements CacheStore {
 
   async stats(): Promise<StoreStats> {
     const remote = await this.redis.stats();
-    const l1 = this.l1?.memoryStats();
-    const outage = this.outage?.memoryStats();
-    return {
-      redis: remote.redis,
-      memory: {
-        entries: (l1?.entries ?? 0) + (outage?.entries ?? 0),
-        // The bound in force: L1's, or L1's plus the outage tier's while Redis fails or outage entries are kept.
-        maxEntries: (l1?.maxEntries ?? 0) + ((outage?.entries ?? 0) > 0 || this.redisFailing ? (outage?.maxEntries ?? 0) : 0),
-        bytes: (l1?.bytes ?? 0) + (outage?.bytes ?? 0),
-      },
-    };
+    return { redis: remote.redis, memory: this.memory.stats(this.redisFailing) };
   }
 
   /** Redis's PING, and degraded while L1 cannot hear every change (its copies then live at most memoryCacheMaxAge). */
@@ -222,7 +215,7 @@ export class TieredStore implements CacheStore {
   private async invalidate(pattern: string): Promise<number> {
     const matches = compileGlob(pattern);
     this.fills.spoilMatching(matches);
-    const inMemory = new Set([...this.memoryKeys()].filter(matches));
+    const inMemory = new Set([...this.memory.keys()].filter(matches));
     const alsoInRedis = new Set<string>();
     let removedFromRedis = 0;
     try {
@@ -235,17 +228,17 @@ export class TieredStore implements CacheStore {
     }
     let removedOnlyFromMemory = 0;
     for (const key of inMemory) {
-      if (this.deleteFromMemory([key]) > 0 && !alsoInRedis.has(key)) removedOnlyFromMemory++;
+      if (this.memory.delete([key]) > 0 && !alsoInRedis.has(key)) removedOnlyFromMemory++;
     }
     // Entries copied into memory while the SCAN ran are stale too (uncounted: Redis counted them).
-    this.deleteFromMemory([...this.memoryKeys()].filter(matches));
+    this.memory.delete([...this.memory.keys()].filter(matches));
     return removedFromRedis + removedOnlyFromMemory;
   }
 
   /** Someone else changed these keys in Redis. */
   private forget(keys: string[]): void {
     for (const key of keys) this.fills.spoil(key);
-    this.deleteFromMemory(keys);
+    this.memory.delete(keys);
   }
 
   /** Redis's answer, noting that it answered; or, when it cannot, what memory says. */
@@ -281,21 +274,5 @@ export class TieredStore implements CacheStore {
     this.fills.spoilMatching(() => true);
     void this.l1?.clear();
     void this.outage?.clear();
-  }
-
-  private *memoryKeys(): Iterable<string> {
-    if (this.l1) yield* this.l1.keys();
-    if (this.outage) yield* this.outage.keys();
-  }
-
-  /** Removes the keys from both memory tiers; returns how many distinct keys were there. */
-  private deleteFromMemory(keys: Iterable<string>): number {
-    let removed = 0;
-    for (const key of keys) {
-      const fromL1 = this.l1?.deleteMany([key]) ?? 0;
-      const fromOutage = this.outage?.deleteMany([key]) ?? 0;
-      if (fromL1 + fromOutage > 0) removed++;
-    }
-    return removed;
   }
 }
