@@ -252,7 +252,13 @@ if [[ "$only" != readme ]]; then
   type_check "types-check.mts compiles against the packed declarations (module nodenext)" tsconfig.types-check.json
 fi
 
-# 7. README.md: every TypeScript block compiles as written against the packed library.
+# 7. README.md: every TypeScript block compiles as written against the packed library (with what
+#    its examples import besides: the store of your own there is over PostgreSQL).
+readme_deps=(pg @types/pg)
+if ! (cd "$consumer" && npm install --prefer-offline --no-package-lock "${readme_deps[@]}") >"$log" 2>&1; then
+  record FAIL "install: the README examples' own dependencies (${readme_deps[*]})"
+  show_log
+fi
 run_checks "the README check" node "$root/scripts/readme-code-blocks.js" check "$root/README.md" "$consumer" "${readme_module[@]}" "$tsc"
 
 if [[ "$only" == readme ]]; then finish; fi

@@ -9,6 +9,9 @@
  * A block is skipped only when its fence says so: ```ts no-check (GitHub still highlights it as
  * TypeScript). Use it for fragments that are deliberately not complete programs.
  *
+ * A block whose fence says `file=<name>.ts` is also importable by the blocks after it, as an app's
+ * file of that name would be: `import { X } from './<name>.js'`.
+ *
  * Usage:
  *   node scripts/readme-code-blocks.js check <README.md> <consumerDir> <module> <moduleResolution> <tsc>
  *   node scripts/readme-code-blocks.js list <README.md>
@@ -19,6 +22,7 @@ const { basename, join, relative } = require('node:path');
 
 const TYPESCRIPT_LANGUAGES = new Set(['ts', 'typescript']);
 const SKIP_TAG = 'no-check';
+const FILE_TAG = /^file=([\w.-]+)\.ts$/;
 
 /**
  * The fenced code blocks of `markdown`, with the 1-based line of their first code line.
@@ -67,10 +71,14 @@ function typeScriptBlocks(markdown) {
 function writeBlocks(blocks, dir, compilerOptions) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const files = blocks.map((block) => {
+  const files = blocks.flatMap((block) => {
     const file = `block-${block.line}.ts`;
     writeFileSync(join(dir, file), `${block.code}\nexport {};\n`);
-    return file;
+    const named = block.tags.map((tag) => FILE_TAG.exec(tag)).find(Boolean);
+    if (!named) return [file];
+    // The name other blocks import: a re-export, so that diagnostics still name the block's line.
+    writeFileSync(join(dir, `${named[1]}.ts`), `export * from './block-${block.line}.js';\n`);
+    return [file, `${named[1]}.ts`];
   });
   writeFileSync(join(dir, 'tsconfig.json'), `${JSON.stringify({ compilerOptions, files }, null, 2)}\n`);
   return files;

@@ -4,14 +4,16 @@
  * extractor that feeds that check, and what the text itself promises (the install line of every
  * optional peer, scripts that exist, no words only this repository's authors would understand).
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 // A plain CommonJS script (node runs it without compiling); its exports are typed here.
-const { extractCodeBlocks, mapDiagnostics, typeScriptBlocks, SKIP_TAG } = require('../scripts/readme-code-blocks.js') as {
+const { extractCodeBlocks, mapDiagnostics, typeScriptBlocks, writeBlocks, SKIP_TAG } = require('../scripts/readme-code-blocks.js') as {
   extractCodeBlocks(markdown: string): Array<{ language: string; tags: string[]; line: number; code: string }>;
   typeScriptBlocks(markdown: string): { checked: Array<{ line: number; code: string }>; skipped: Array<{ line: number; code: string }> };
   mapDiagnostics(output: string, readmeName: string): string;
+  writeBlocks(blocks: Array<{ language: string; tags: string[]; line: number; code: string }>, dir: string, compilerOptions: object): string[];
   SKIP_TAG: string;
 };
 
@@ -56,6 +58,17 @@ describe('scripts/readme-code-blocks.js', () => {
     const { checked, skipped } = typeScriptBlocks(markdown);
     expect(checked.map((b) => b.line)).toEqual([3, 7]);
     expect(skipped.map((b) => b.line)).toEqual([14]);
+  });
+
+  it('writes a block whose fence says file=<name>.ts under that name too, for the blocks that import it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'readme-blocks-'));
+    try {
+      const files = writeBlocks([{ language: 'ts', tags: ['file=store.ts'], line: 40, code: 'export const a = 1;' }], dir, {});
+      expect(files).toEqual(['block-40.ts', 'store.ts']);
+      expect(readFileSync(join(dir, 'store.ts'), 'utf8')).toBe("export * from './block-40.js';\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("reports tsc's errors at their README line", () => {

@@ -102,7 +102,7 @@ describe('Redis driver through CacheModule (real redis-server)', () => {
     await raw.hset('ai_cache:user:3', 'field', 'value'); // WRONGTYPE for GET
     expect(await cache.get('user:3')).toBeUndefined();
 
-    const counters = monitor.getPerformanceStats().counters as Record<string, number>;
+    const counters = monitor.getPerformanceStats().counters;
     expect(counters.corruptedEntries).toBeGreaterThanOrEqual(3);
   });
 
@@ -112,7 +112,7 @@ describe('Redis driver through CacheModule (real redis-server)', () => {
     await raw.set('ai_cache:deep', Buffer.concat([ENVELOPE_MAGIC, Buffer.from([1, 0]), Buffer.from(`{"t":1,"v":${'['.repeat(depth)}${']'.repeat(depth)}}`)]));
     await expect(cache.get('deep')).resolves.toBeUndefined();
     expect(await raw.exists('ai_cache:deep')).toBe(0);
-    expect((monitor.getPerformanceStats().counters as Record<string, number>).corruptedEntries).toBe(1);
+    expect(monitor.getPerformanceStats().counters.corruptedEntries).toBe(1);
   });
 
   it('invalidates exactly, in every tier and on every instance, and never another namespace', async () => {
@@ -189,9 +189,9 @@ describe('Redis driver through CacheModule (real redis-server)', () => {
     expect(calls.every((c) => c.status === 'fulfilled')).toBe(true);
     expect(await cache.getCachedResponse({ ...summarize, text: 'during 1' })).toMatchObject({ response: 'computed 1', tier: 'memory' });
     expect((await monitor.getHealth()).status).toBe('degraded');
-    const during = monitor.getPerformanceStats() as { counters: Record<string, number>; store: { breaker: { state: string } } };
+    const during = monitor.getPerformanceStats();
     expect(during.counters.redisErrors).toBeGreaterThan(0);
-    expect(during.store.breaker.state).not.toBe('closed');
+    expect(during.store!.breaker!.state).not.toBe('closed');
 
     await server.restart();
     expect(await waitUntil(async () => (await monitor.getHealth()).status === 'up', { attempts: 300, intervalMs: 50 })).toBe(true);

@@ -166,8 +166,8 @@ describe('encryption at rest (CacheModule, real redis-server)', () => {
     expect(await cache.getCachedResponse(request('flipped'))).toBeUndefined();
     expect(await raw.exists(redisKeyOf(cache, request('unknown id')), flippedKey)).toBe(0);
     expect(monitor.getCounters()).toMatchObject({ decryptFailures: 2, corruptedEntries: 0 });
-    expect((monitor.getPerformanceStats().counters as Record<string, number>).decryptFailures).toBe(2);
-    expect((monitor.exportMetrics().counters as Record<string, number>).decryptFailures).toBe(2);
+    expect(monitor.getPerformanceStats().counters.decryptFailures).toBe(2);
+    expect(monitor.exportMetrics().counters.decryptFailures).toBe(2);
     expect(monitor.toPrometheus()).toContain('ai_cache_decrypt_failures_total{cache="ai_cache"} 2\n');
     expect(monitor.toPrometheus()).toContain('ai_cache_corrupted_entries_total{cache="ai_cache"} 0\n');
     // A miss, never an exception: getOrCompute computes and caches again.

@@ -1,21 +1,14 @@
-import { envelopeJson } from '../../libs/ai-cache/src/codec/entry-envelope';
 import { RedisEntryCodec, type RedisEntryCodecOptions } from '../../libs/ai-cache/src/codec/redis-entry.codec';
 import type { CacheEntry } from '../../libs/ai-cache/src/interfaces/cache-entry.interface';
 import type { StoreLogger } from '../../libs/ai-cache/src/stores/circuit-breaker';
 import { MemoryStore } from '../../libs/ai-cache/src/stores/memory.store';
 import { RedisStore, type RedisStoreOptions } from '../../libs/ai-cache/src/stores/redis.store';
 import { TieredStore } from '../../libs/ai-cache/src/stores/tiered.store';
+import { testEntry } from '../../libs/ai-cache/src/testing/test-entry';
 
-/**
- * `set()`'s arguments for `value` living `ttlMs` from now (wall clock): the entry as the service
- * makes it, and its envelope JSON.
- */
+/** `set()`'s arguments for `value` living `ttlMs` from now (wall clock): the entry as the service makes it, and its envelope JSON. */
 export function entryFor(value: unknown, ttlMs: number, facts: { operation?: string; staleMs?: number } = {}): [CacheEntry, string] {
-  const cachedAt = Date.now();
-  const payload = { value, cachedAt, operation: facts.operation };
-  const json = envelopeJson(payload);
-  const expiresAt = cachedAt + ttlMs;
-  return [{ ...payload, expiresAt, staleUntil: expiresAt + (facts.staleMs ?? 0), compressed: false, size: Buffer.byteLength(json) }, json];
+  return testEntry(value, { ttlMs, staleMs: facts.staleMs, operation: facts.operation });
 }
 
 export function codecFor(options: Partial<RedisEntryCodecOptions> = {}): RedisEntryCodec {

@@ -2,15 +2,14 @@ import { AIResponseCacheService } from './ai-response-cache.service';
 import { resolveCacheOptions } from './cache-options.resolver';
 import type { CacheModuleOptions } from './interfaces/cache-module-options.interface';
 import type { AIRequest } from './interfaces/ai-request.interface';
-import { CacheMonitorService } from './monitor/cache-monitor.service';
+import { createCacheMonitor } from './monitor/cache-monitor.providers';
 import { MemoryStore } from './stores/memory.store';
 
 function setup(options: CacheModuleOptions = {}) {
   const resolved = resolveCacheOptions(options);
-  const monitor = new CacheMonitorService(resolved);
   // Wired as cache-store.factory wires the memory driver.
   const store = new MemoryStore({ maxEntries: resolved.maxSize, maxBytes: resolved.maxBytes, maxEntryBytes: resolved.maxEntryBytes, purgeIntervalMs: 0 });
-  monitor.attachStore(store);
+  const monitor = createCacheMonitor(resolved, { store });
   const cache = new AIResponseCacheService(resolved, store, monitor);
   return { cache, monitor, store };
 }
@@ -57,7 +56,7 @@ describe('AIResponseCacheService (memory driver)', () => {
       expect(store.get('deep')).toBeDefined();
 
       await expect(cache.get('deep')).resolves.toBeUndefined();
-      expect((monitor.getPerformanceStats().counters as Record<string, number>).corruptedEntries).toBe(1);
+      expect(monitor.getPerformanceStats().counters.corruptedEntries).toBe(1);
       expect(await cache.exists('deep')).toBe(false);
     });
 
@@ -156,7 +155,7 @@ describe('AIResponseCacheService (memory driver)', () => {
       await cache.cacheResponse(summarize, 'x'.repeat(1000));
       await cache.cacheResponse({ ...summarize, text: 'other' }, 'y'.repeat(1000));
       expect(await cache.getCachedResponse(summarize)).toBeUndefined();
-      expect((monitor.getPerformanceStats().counters as Record<string, number>).oversizeSkipped).toBe(2);
+      expect(monitor.getPerformanceStats().counters.oversizeSkipped).toBe(2);
     });
   });
 
@@ -187,7 +186,7 @@ describe('AIResponseCacheService (memory driver)', () => {
       expect(results.filter((r) => r.status === 'coalesced')).toHaveLength(49);
       results[1].value.items.push(2);
       expect(results[2].value).toEqual({ items: [1] });
-      expect((monitor.getPerformanceStats().counters as Record<string, number>).coalescedWaits).toBe(49);
+      expect(monitor.getPerformanceStats().counters.coalescedWaits).toBe(49);
     });
 
     it('passes a failure to every waiter, caches nothing, and lets the next call retry', async () => {

@@ -22,6 +22,7 @@ import { COMPRESSION_ALGORITHMS, compressorFor } from './codec/compression/compr
 import type { CompressionAlgorithm } from './codec/compression/compressor';
 import { resolveEncryption } from './encryption.options';
 import { resolveRedisTls } from './redis-tls.options';
+import { resolveStoreOption } from './stores/custom-store.option';
 import { parseDurationSeconds } from './utils/duration';
 
 export { CacheOptionsError } from './cache-options.error';
@@ -41,7 +42,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'driver', 'redis', 'namespace', 'defaultTtl', 'operationTtls', 'maxSize', 'maxBytes', 'memoryCacheSize',
   'memoryCacheMaxBytes', 'memoryCacheMaxAge', 'textHashThreshold', 'compressionThreshold', 'compressionLevel',
   'compressionAlgorithm', 'maxEntryBytes', 'textSizeTiers',
-  'readableKeys', 'encryption', 'monitoring',
+  'readableKeys', 'encryption', 'monitoring', 'store',
 ]);
 const KNOWN_REDIS_OPTIONS: ReadonlySet<string> = new Set(['url', 'tls', 'cluster', 'client', 'connectTimeoutMs', 'commandTimeoutMs']);
 const KNOWN_MONITORING_OPTIONS: ReadonlySet<string> = new Set([
@@ -214,6 +215,7 @@ export function resolveCacheOptions(options: CacheModuleOptions | undefined | nu
   }
   return {
     driver,
+    store: resolveStoreOption(raw),
     redis,
     namespace,
     defaultTtl: raw.defaultTtl === undefined ? DEFAULT_TTL_SECONDS : resolveTtl(raw.defaultTtl, 'defaultTtl'),

@@ -2,11 +2,14 @@ import { type DynamicModule, Inject, Module, type OnApplicationShutdown, type On
 import { DiscoveryModule } from '@nestjs/core';
 import { AIResponseCacheService } from './ai-response-cache.service';
 import { CACHE_STORE, RESOLVED_CACHE_OPTIONS } from './cache.constants';
+import { CacheCalls } from './calls/cache-calls';
 import { ASYNC_OPTIONS_TYPE, CACHE_MODULE_OPTIONS, ConfigurableModuleClass, OPTIONS_TYPE } from './cache.module-definition';
 import { resolveCacheOptions } from './cache-options.resolver';
 import { CachedAIResponseExplorer } from './decorators/cached-ai-response.explorer';
 import { CachedAIResponseMetadataAccessor } from './decorators/cached-ai-response.metadata-accessor';
 import { CacheMonitorService } from './monitor/cache-monitor.service';
+import { CACHE_MONITOR_PROVIDERS } from './monitor/cache-monitor.providers';
+import { StoreEventsRecorder } from './monitor/store-events.recorder';
 import type { CacheStore } from './stores/cache-store.interface';
 import { createCacheStore } from './stores/cache-store.factory';
 
@@ -20,8 +23,9 @@ import { createCacheStore } from './stores/cache-store.factory';
   providers: [
     // Validation runs here, so a bad option fails bootstrap with CacheOptionsError naming it.
     { provide: RESOLVED_CACHE_OPTIONS, useFactory: resolveCacheOptions, inject: [CACHE_MODULE_OPTIONS] },
-    CacheMonitorService,
-    { provide: CACHE_STORE, useFactory: createCacheStore, inject: [RESOLVED_CACHE_OPTIONS, CacheMonitorService] },
+    ...CACHE_MONITOR_PROVIDERS,
+    { provide: CACHE_STORE, useFactory: createCacheStore, inject: [RESOLVED_CACHE_OPTIONS, StoreEventsRecorder] },
+    CacheCalls,
     AIResponseCacheService,
     CachedAIResponseMetadataAccessor,
     CachedAIResponseExplorer,

@@ -1,55 +1,41 @@
-/** nestjs-ai-cache: the only public entry point (import path alias `@app/ai-cache` in this monorepo). */
+/**
+ * nestjs-ai-cache: the only public entry point (import path alias `@app/ai-cache` in this monorepo).
+ * It exports what applications use, and what a store of their own is built from; the adapters and
+ * the store test suite have entries of their own (`nestjs-ai-cache/<name>`).
+ */
+
+// ---- the module and its options ----
 export { CacheModule } from './cache.module';
-export { CACHE_MODULE_OPTIONS } from './cache.module-definition';
-export { cacheConfig, cacheOptionsFromEnv } from './cache.config';
-export { CacheOptionsError, resolveCacheOptions } from './cache-options.resolver';
-export {
-  AIResponseCacheService,
-  type CacheOutcome,
-  type CacheCallOptions,
-  type CacheScopeOptions,
-} from './ai-response-cache.service';
+export { cacheConfig } from './cache.config';
+export { CacheOptionsError } from './cache-options.error';
+export * from './interfaces';
+
+// ---- the cache ----
+export { AIResponseCacheService, type CacheOutcome, type CacheCallOptions, type CacheScopeOptions } from './ai-response-cache.service';
 export type { CacheStreamOptions, StreamOutcome, StreamSource } from './streams/cached-stream';
-export {
-  CachedAIResponse,
-  CACHED_AI_RESPONSE_METADATA,
-  type CachedAIResponseOptions,
-  type CachedReturnKind,
-  type AIRequestInput,
-} from './decorators/cached-ai-response.decorator';
-export {
-  AICacheContext,
-  MAX_TENANT_LENGTH,
-  type AICacheControls,
-  type AICacheOutcome,
-  type ResolvedAICacheControls,
-} from './decorators/ai-cache.context';
+export { MAX_JSON_DEPTH, MAX_JSON_LENGTH } from './keys/json-walk';
+
+// ---- the decorator and per-call controls ----
+export { CachedAIResponse, type AIRequestInput, type CachedAIResponseOptions, type CachedReturnKind } from './decorators/cached-ai-response.decorator';
+export { AICacheContext, type AICacheControls, type AICacheOutcome, type ResolvedAICacheControls } from './context/ai-cache.context';
 export {
   AICacheContextInterceptor,
   AI_CACHE_INTERCEPTOR_OPTIONS,
   type AICacheContextInterceptorOptions,
-} from './decorators/ai-cache-context.interceptor';
-export { CacheMonitorService, CACHE_MONITOR_CLOCK } from './monitor/cache-monitor.service';
-export type { CacheAlert, CacheHealth, AlertSeverity, Clock } from './monitor/monitor.types';
-export { DEFAULT_MEMORY_SAMPLE_INTERVAL_MS, DEFAULT_SNAPSHOT_INTERVAL_MS } from './monitor/cache-monitor.service';
+} from './context/ai-cache-context.interceptor';
+
+// ---- monitoring ----
+export { CacheMonitorService } from './monitor/cache-monitor.service';
+// Every type the monitor's readings and record* methods are made of.
+export type * from './monitor/monitor.types';
 export type {
-  CacheMonitorCounters,
-  CacheMonitorSnapshot,
-  InvalidationRecommendation,
-  LatencyPercentiles,
-  MemoryUsageSample,
-  MemoryWarning,
-  SlowOperations,
-  TokenUsage,
-} from './monitor/monitor.types';
-export {
-  CACHE_METRIC_DEFINITIONS,
-  CACHE_METRIC_PREFIX,
-  type CacheMetricFamily,
-  type CacheMetricSample,
-  type CacheMetricType,
-  type CacheMonitorTotals,
-} from './monitor/cache-metrics';
+  ExportedMetrics,
+  InvalidationFrequencyStats,
+  MemoryUsageStats,
+  PerformanceStats,
+  PerformanceSummary,
+} from './monitor/monitor-reports.types';
+export type { CacheMetricFamily, CacheMetricSample, CacheMetricType, CacheMonitorTotals } from './monitor/cache-metrics';
 export { PROMETHEUS_CONTENT_TYPE } from './monitor/prometheus.exposition';
 export {
   registerCacheMetrics,
@@ -57,29 +43,28 @@ export {
   type PromClientRegistry,
   type RegisterCacheMetricsOptions,
 } from './monitor/prom-client.registration';
-export { extractTokenUsage } from './monitor/token-usage';
-export { MAX_JSON_DEPTH, MAX_JSON_LENGTH } from './keys/json-walk';
-export { CACHE_STORE, RESOLVED_CACHE_OPTIONS, DEFAULT_OPERATION_TTLS } from './cache.constants';
+
+// ---- stores: the extension point ----
+export {
+  CacheStore,
+  type CacheTier,
+  type MaybePromise,
+  type StoreDiagnostics,
+  type StoreHealth,
+  type StoreObserver,
+  type StoreRead,
+  type StoreStats,
+} from './stores/cache-store.interface';
+export type { CacheStoreContext, CacheStoreOption } from './stores/cache-store.context';
+export { MemoryStore, type MemoryStoreOptions } from './stores/memory.store';
+export { RedisEntryCodec, type RedisEntryCodecOptions } from './codec/redis-entry.codec';
+export type { CompressionAlgorithm } from './codec/compression/compressor';
+export { compileGlob } from './utils/glob';
 export { redisAclRuleFor, REDIS_ACL_COMMANDS, type RedisAclRuleOptions } from './stores/redis-acl.rule';
-export type { CacheStore, StoreRead, CacheTier, StoreStats, StoreHealth, StoreObserver } from './stores/cache-store.interface';
-export type { CacheEntry } from './interfaces/cache-entry.interface';
-export * from './interfaces';
-export { type SemanticMatchOptions, DEFAULT_SEMANTIC_THRESHOLD } from './semantic/semantic-match.options';
+
+// ---- semantic match ----
+export type { SemanticMatchOptions } from './semantic/semantic-match.options';
 export { type EmbedFunction, EmbeddingError } from './semantic/embedding.types';
 export { openAICompatibleEmbedder, type OpenAICompatibleEmbedderOptions } from './semantic/openai-compatible.embedder';
 export { createTestEmbedder, type TestEmbedderOptions } from './semantic/test-embedder';
-export { toUnitVector, unitSimilarity, VectorError, MAX_VECTOR_DIMENSIONS, type EmbeddingVector } from './semantic/vector';
-export { encodeVector, decodeVector } from './semantic/vector.codec';
-export type { VectorIndex, VectorIndexKind, VectorMatch } from './semantic/vector-index.interface';
-export { BruteForceVectorIndex, type BruteForceVectorIndexOptions } from './semantic/brute-force.vector-index';
-export { HnswVectorIndex, type HnswVectorIndexOptions } from './semantic/hnsw.vector-index';
-export type { HnswParameters } from './semantic/hnsw.graph';
-export { AdaptiveVectorIndex, DEFAULT_HNSW_CROSSOVER, type AdaptiveVectorIndexOptions } from './semantic/adaptive.vector-index';
-export { UsearchUnavailableError } from './semantic/usearch.loader';
-export { SemanticIndexRegistry } from './semantic/semantic-index.registry';
-export type {
-  SemanticIndexRegistryOptions,
-  SemanticIndexStats,
-  VectorEviction,
-  EvictionReason,
-} from './semantic/semantic-index.options';
+export { toUnitVector, unitSimilarity, VectorError, type EmbeddingVector } from './semantic/vector';

@@ -27,9 +27,9 @@ describe('entry points', () => {
   it('the monitor starts without prom-client, and still speaks Prometheus', () => {
     jest.doMock('prom-client', absent('prom-client'));
     jest.isolateModules(() => {
-      const { CacheMonitorService } = require('./monitor/cache-monitor.service') as typeof import('./monitor/cache-monitor.service');
+      const { createCacheMonitor } = require('./monitor/cache-monitor.providers') as typeof import('./monitor/cache-monitor.providers');
       const { resolveCacheOptions } = require('./cache-options.resolver') as typeof import('./cache-options.resolver');
-      const monitor = new CacheMonitorService(resolveCacheOptions({}));
+      const monitor = createCacheMonitor(resolveCacheOptions({}));
       expect(() => monitor.onApplicationBootstrap()).not.toThrow();
       monitor.recordLookup('qa', 'miss', 1);
       expect(monitor.toPrometheus()).toContain('ai_cache_misses_total{cache="ai_cache",operation="qa",tier="memory"} 1');

@@ -1,5 +1,5 @@
 import { CacheOptionsError } from '../cache-options.resolver';
-import { AICacheContext } from '../decorators/ai-cache.context';
+import { AICacheContext } from '../context/ai-cache.context';
 import { adapterCall, recordAdapterOutcome, resolveAdapterOptions } from './adapter-options';
 
 describe('resolveAdapterOptions', () => {

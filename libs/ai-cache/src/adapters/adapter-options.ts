@@ -1,8 +1,8 @@
-import type { CacheCallOptions } from '../ai-response-cache.service';
+import type { CacheCallOptions } from '../calls/cache-call.types';
 import { resolveTtl } from '../cache-options.resolver';
-import { type AICacheCallStatus, type AICacheContextFrame, currentContextFrame, recordCallOutcome } from '../decorators/ai-cache.context';
+import { type AICacheCallStatus, type AICacheContextFrame, currentContextFrame, recordCallOutcome } from '../context/ai-cache.context';
 import type { TtlInput } from '../interfaces/cache-module-options.interface';
-import { assertValidOperation } from '../keys/cache-key.builder';
+import { assertValidOperation } from '../keys/request-validation';
 import { isPlainObject } from '../utils/type-guards';
 
 /** What every framework adapter takes: the operation its entries are filed under, and their TTL. */

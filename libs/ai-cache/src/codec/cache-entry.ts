@@ -3,7 +3,7 @@ import type { CacheEntry } from '../interfaces/cache-entry.interface';
 /**
  * `entry` with another value and/or `compressed` flag, built field by field in the one shape every
  * entry has: object spread over entries of varying shape goes through V8's slow clone path, and this
- * runs on every write (measured: a spread cost about as much as the rest of a decode).
+ * runs on every write (bench/PERFORMANCE.md, "Figures behind the code").
  */
 export function entryWith<T>(entry: CacheEntry, value: T, compressed = entry.compressed): CacheEntry<T> {
   return {

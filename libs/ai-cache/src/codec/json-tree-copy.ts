@@ -4,8 +4,8 @@ import { parseEnvelope } from './entry-envelope';
  * A private copy of a value about to be cached in memory, equal to what a Redis round trip of it
  * returns (`JSON.parse(JSON.stringify(value))`), so that every tier answers the same.
  *
- * The usual value is a plain JSON tree (what a model client returns), copied directly: ~0.2 µs for a
- * 2 KB chat completion where parsing its JSON costs ~2.7 µs (bench: "memory" rows). Anything JSON
+ * The usual value is a plain JSON tree (what a model client returns), copied directly: an order of
+ * magnitude cheaper than parsing its JSON (bench/PERFORMANCE.md, "Figures behind the code"). Anything JSON
  * would transform (a `toJSON` method such as a Date's, a class instance, `-0`) is taken from the
  * envelope JSON the entry was written with instead, which JSON has already normalised.
  *

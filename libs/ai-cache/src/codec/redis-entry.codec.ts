@@ -134,7 +134,7 @@ export class RedisEntryCodec {
     const envelope = parseEnvelope(text);
     if (!envelope) return 'corrupted';
     // Built field by field, in one shape: a spread of the parsed envelope (of varying shape) costs a
-    // slow clone on every Redis hit (measured: about a third of decode()).
+    // slow clone on every Redis hit (bench/PERFORMANCE.md, "Figures behind the code").
     return {
       value: envelope.v,
       cachedAt: envelope.t,

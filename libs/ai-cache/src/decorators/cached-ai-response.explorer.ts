@@ -3,6 +3,7 @@ import { DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
 import type { Module } from '@nestjs/core/injector/module';
 import { AIResponseCacheService } from '../ai-response-cache.service';
+import { CacheCalls } from '../calls/cache-calls';
 import type { CachedAIResponseMetadata } from './cached-ai-response.decorator';
 import { CachedAIResponseMetadataAccessor } from './cached-ai-response.metadata-accessor';
 import { type CachedMethodPlan, planCachedMethod } from './cached-method.plan';
@@ -50,8 +51,9 @@ export class CachedAIResponseExplorer implements OnModuleInit {
     private readonly scanner: MetadataScanner,
     private readonly metadata: CachedAIResponseMetadataAccessor,
     private readonly cache: AIResponseCacheService,
+    calls: CacheCalls,
   ) {
-    this.runtime = { cache };
+    this.runtime = { calls };
   }
 
   async onModuleInit(): Promise<void> {

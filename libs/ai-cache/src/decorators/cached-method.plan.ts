@@ -1,6 +1,6 @@
 import { resolveTtl } from '../cache-options.resolver';
 import type { AIRequest } from '../interfaces/ai-request.interface';
-import { assertValidOperation } from '../keys/cache-key.builder';
+import { assertValidOperation } from '../keys/request-validation';
 import type { AIRequestInput, CachedAIResponseMetadata, CachedReturnKind } from './cached-ai-response.decorator';
 import { inferReturnKind } from './return-kind';
 import { describeType, isPlainObject } from '../utils/type-guards';

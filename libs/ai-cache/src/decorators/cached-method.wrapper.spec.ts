@@ -2,29 +2,25 @@ import { Logger } from '@nestjs/common';
 import { lastValueFrom, Observable, of, Subject, toArray } from 'rxjs';
 import { AIResponseCacheService } from '../ai-response-cache.service';
 import { resolveCacheOptions } from '../cache-options.resolver';
-import { CacheMonitorService } from '../monitor/cache-monitor.service';
+import { CacheCalls } from '../calls/cache-calls';
+import { createCacheMonitor } from '../monitor/cache-monitor.providers';
 import { MemoryStore } from '../stores/memory.store';
-import { AICacheContext } from './ai-cache.context';
+import { AICacheContext } from '../context/ai-cache.context';
 import type { CachedAIResponseMetadata } from './cached-ai-response.decorator';
 import { planCachedMethod } from './cached-method.plan';
 import { createCachedMethod } from './cached-method.wrapper';
+import { collect } from '../streams/streams.spec-support';
 
 function setup() {
   const resolved = resolveCacheOptions({});
-  const monitor = new CacheMonitorService(resolved);
   const store = new MemoryStore({ maxEntries: resolved.maxSize, maxBytes: resolved.maxBytes, purgeIntervalMs: 0 });
-  monitor.attachStore(store);
-  const cache = new AIResponseCacheService(resolved, store, monitor);
-  const runtime = { cache };
+  const monitor = createCacheMonitor(resolved, { store });
+  const calls = new CacheCalls(resolved, store, monitor);
+  const cache = new AIResponseCacheService(resolved, store, monitor, calls);
+  const runtime = { calls };
   const wrap = (method: (...args: never[]) => unknown, metadata: Partial<CachedAIResponseMetadata> = {}) =>
     createCachedMethod(method as never, planCachedMethod({ methodName: 'summarize', ...metadata }, 'Svc', method, undefined), runtime);
   return { cache, wrap };
-}
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of iterable) items.push(item);
-  return items;
 }
 
 describe('createCachedMethod', () => {

@@ -1,18 +1,19 @@
 import { isObservable, Observable } from 'rxjs';
-import type { AIResponseCacheService, CacheCallOptions } from '../ai-response-cache.service';
+import type { CacheCalls } from '../calls/cache-calls';
+import type { PreparedCall } from '../calls/cache-call.types';
 import type { StreamSource } from '../streams/cached-stream';
 import {
   type AICacheContextFrame,
   currentContextFrame,
   recordCallOutcome,
   type ResolvedAICacheControls,
-} from './ai-cache.context';
+} from '../context/ai-cache.context';
 import type { CachedMethodPlan } from './cached-method.plan';
 import { describeResultKind, isAsyncIterable } from './return-kind';
 
-/** What wrapped methods share: the cache their module injects (its service owns the stream flights too). */
+/** What wrapped methods share: the call path of the CacheModule that wrapped them (its flights are the service's). */
 export interface CachedMethodRuntime {
-  readonly cache: AIResponseCacheService;
+  readonly calls: CacheCalls;
 }
 
 type AnyMethod = (this: unknown, ...args: unknown[]) => unknown;
@@ -52,30 +53,32 @@ interface MethodCall {
   frame: AICacheContextFrame | undefined;
 }
 
-function callOptions(plan: CachedMethodPlan, controls: ResolvedAICacheControls): CacheCallOptions<unknown> {
-  return {
+/**
+ * The call, prepared once: the plan built (and checked) the request from the arguments, the
+ * AICacheContext checked its controls, so the call path validates neither again.
+ */
+function prepare<T>({ args, plan, runtime, frame }: MethodCall): PreparedCall<T> {
+  const controls = frame?.controls ?? NO_CONTROLS;
+  return runtime.calls.prepareValidated<T>(plan.toRequest(args), {
     ttl: controls.ttl ?? plan.ttl,
     unless: plan.unless,
     scope: controls.tenant,
     noCache: controls.noCache,
     noStore: controls.noStore,
     forceRefresh: controls.forceRefresh,
-  };
+    label: plan.where,
+  });
 }
 
-async function cachedPromise({ thisArg, args, original, plan, runtime, frame }: MethodCall): Promise<unknown> {
-  const request = plan.toRequest(args);
-  const outcome = await runtime.cache.getOrComputeWithStatus(
-    request,
-    () => {
-      const result = original.apply(thisArg, args);
-      if (isObservable(result) || (isAsyncIterable(result) && typeof (result as { then?: unknown }).then !== 'function')) {
-        throw kindMismatch(plan, result);
-      }
-      return result;
-    },
-    callOptions(plan, frame?.controls ?? NO_CONTROLS),
-  );
+async function cachedPromise(call: MethodCall): Promise<unknown> {
+  const { thisArg, args, original, plan, frame } = call;
+  const outcome = await call.runtime.calls.getOrCompute(prepare(call), () => {
+    const result = original.apply(thisArg, args);
+    if (isObservable(result) || (isAsyncIterable(result) && typeof (result as { then?: unknown }).then !== 'function')) {
+      throw kindMismatch(plan, result);
+    }
+    return result;
+  });
   recordCallOutcome(frame, outcome.status);
   return outcome.value;
 }
@@ -118,13 +121,7 @@ async function* cachedAsyncIterable(call: MethodCall): AsyncGenerator<unknown, v
  * method was called in, as for promise methods.
  */
 function openStream(call: MethodCall): AsyncIterable<unknown> {
-  const { plan, runtime, frame } = call;
-  const controls = frame?.controls ?? NO_CONTROLS;
-  return runtime.cache.getOrComputeStream(plan.toRequest(call.args), () => startStream(call), {
-    ...callOptions(plan, controls),
-    label: plan.where,
-    onOutcome: ({ status }) => recordCallOutcome(frame, status),
-  });
+  return call.runtime.calls.stream(prepare<unknown[]>(call), () => startStream(call), ({ status }) => recordCallOutcome(call.frame, status));
 }
 
 function startStream({ thisArg, args, original, plan }: MethodCall): StreamSource<unknown> {

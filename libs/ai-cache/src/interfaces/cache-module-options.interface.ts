@@ -1,5 +1,6 @@
 import type { CompressionAlgorithm } from '../codec/compression/compressor';
-import type { CacheDriver } from './cache-stats.interface';
+import type { CacheStoreOption } from '../stores/cache-store.context';
+import type { BuiltInCacheDriver } from './cache-stats.interface';
 import type { RedisClientOption } from './redis-client.interface';
 
 /** A TTL: seconds (may be fractional), or a duration string such as `'90s'`, `'30m'`, `'2h'`, `'1d'`. */
@@ -95,7 +96,13 @@ export interface TextSizeTiers {
 /** Everything `CacheModule.forRoot()` / `forRootAsync()` accept. All optional. */
 export interface CacheModuleOptions {
   /** `'memory'` or `'redis'`. Default: `redis` when a Redis url, cluster or client is given, else `memory`. */
-  driver?: CacheDriver;
+  driver?: BuiltInCacheDriver;
+  /**
+   * A store of your own instead of a driver (e.g. over another KV service): a `CacheStore`, or a
+   * function of the `CacheStoreContext` (namespace, bounds, the codec, the monitor's observer) that
+   * makes one. Not with `driver` or `redis`. CacheModule connects it at init and closes it at shutdown.
+   */
+  store?: CacheStoreOption;
   redis?: RedisConnectionOptions;
   /** Prefix of every key the library stores (`namespace:`). Default `'ai_cache'`. No glob characters. */
   namespace?: string;

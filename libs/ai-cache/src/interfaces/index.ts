@@ -1,5 +1,5 @@
 export * from './ai-request.interface';
 export * from './cache-stats.interface';
 export * from './cache-module-options.interface';
-export * from './resolved-cache-options.interface';
+export type { CacheEntry } from './cache-entry.interface';
 export type { RedisClientLike } from './redis-client.interface';

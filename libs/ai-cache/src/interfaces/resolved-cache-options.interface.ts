@@ -1,12 +1,15 @@
 import type { KeyObject } from 'node:crypto';
 import type { CompressionAlgorithm } from '../codec/compression/compressor';
-import type { CacheDriver } from './cache-stats.interface';
+import type { CacheStoreOption } from '../stores/cache-store.context';
+import type { BuiltInCacheDriver } from './cache-stats.interface';
 import type { RedisClusterNode, RedisTlsOptions, TextSizeTiers } from './cache-module-options.interface';
 import type { RedisClientOption } from './redis-client.interface';
 
 /** CacheModuleOptions after validation: defaults applied, every TTL in seconds, nothing optional that has a default. */
 export interface ResolvedCacheOptions {
-  driver: CacheDriver;
+  driver: BuiltInCacheDriver;
+  /** A store of your own; when set, `driver` and `redis` are unused. */
+  store?: CacheStoreOption;
   redis: {
     url?: string;
     /** Validated; present only when the user gave TLS options (a bare `rediss://` url uses Node's defaults). */

@@ -1,10 +1,9 @@
-import * as crypto from 'node:crypto';
-import { createHash, type Hash } from 'node:crypto';
 import type { AIRequest } from '../interfaces/ai-request.interface';
 import type { TextSizeTiers } from '../interfaces/cache-module-options.interface';
-import { canonicalJson } from './canonical-json';
+import { escapePreview, MAX_ESCAPED_CHARS_PER_CODE_UNIT, PREVIEW_LENGTH } from './key-preview';
+import { DIGEST_LENGTH, requestDigest, SCOPE_DIGEST_LENGTH, scopeDigest } from './request-digest';
+import { assertValidOperation, assertValidRequest, assertValidScope, MAX_OPERATION_LENGTH } from './request-validation';
 import { textSizeTier, type TextSizeTier } from './text-size-tier';
-import { describeType, isPlainObject } from '../utils/type-guards';
 
 export interface CacheKeyBuilderOptions {
   /** Texts longer than this many characters never get a readable preview. */
@@ -23,16 +22,6 @@ export interface BuiltKey {
   textTier: TextSizeTier;
 }
 
-export const MAX_OPERATION_LENGTH = 64;
-const OPERATION_FORMAT = /^[A-Za-z0-9_.-]+$/;
-
-/** Preview length in characters (UTF-16 code units), when `readableKeys` is on. */
-const PREVIEW_LENGTH = 32;
-/** Worst case per preview code unit: a 3-byte UTF-8 character written as `%XX%XX%XX`. */
-const MAX_ESCAPED_CHARS_PER_CODE_UNIT = 9;
-const DIGEST_LENGTH = 43; // SHA-256, base64url, unpadded
-const SCOPE_DIGEST_LENGTH = 16; // 96 bits: tenants never collide in practice, and the full digest covers the scope too
-
 /**
  * Longest key `build()` returns, relative to the namespace:
  * `ai:` (3) + operation (64) + `:` (1) + `s.<scope16>:` (19) + digest (43) = 130 characters,
@@ -46,13 +35,6 @@ export const MAX_CACHE_KEY_LENGTH =
   PREVIEW_LENGTH * MAX_ESCAPED_CHARS_PER_CODE_UNIT +
   '.'.length +
   DIGEST_LENGTH;
-
-/**
- * Bumping this re-keys every entry: do it whenever the hashed encoding below changes, so that an
- * old entry can never be read as the answer to a request it was not computed for.
- */
-const KEY_FORMAT = 'nestjs-ai-cache:request:v1';
-const SCOPE_FORMAT = 'nestjs-ai-cache:scope:v1';
 
 /**
  * Builds the cache key of an AI request:
@@ -69,21 +51,19 @@ const SCOPE_FORMAT = 'nestjs-ai-cache:scope:v1';
 export class CacheKeyBuilder {
   constructor(private readonly options: CacheKeyBuilderOptions) {}
 
+  /** The key of `request` in `scope`; throws a TypeError naming the field for a request that is not one. */
   build(request: AIRequest, scope?: string): BuiltKey {
-    if (typeof request !== 'object' || request === null) {
-      throw new TypeError(`An AI request must be an object, got ${describeType(request)}`);
-    }
-    const { text, operation, options, question } = request;
-    assertValidOperation(operation);
-    if (typeof text !== 'string') throw new TypeError(`AIRequest.text must be a string, got ${describeType(text)}`);
-    if (options !== undefined && !isPlainObject(options)) {
-      throw new TypeError(`AIRequest.options must be a plain object or undefined, got ${describeType(options)}`);
-    }
-    if (question !== undefined && typeof question !== 'string') {
-      throw new TypeError(`AIRequest.question must be a string or undefined, got ${describeType(question)}`);
-    }
+    assertValidRequest(request);
     assertValidScope(scope);
+    return this.buildValidated(request, scope);
+  }
 
+  /**
+   * `build` for a request its caller has validated already (the decorator's plan builds each from
+   * the method's arguments, with its own messages), so that no call is checked twice.
+   */
+  buildValidated(request: AIRequest, scope: string | undefined): BuiltKey {
+    const { text, operation, options, question } = request;
     const digest = requestDigest(operation, options, question, scope, text);
     const preview =
       this.options.readableKeys && text.length <= this.options.textHashThreshold ? `${escapePreview(text)}.` : '';
@@ -113,218 +93,3 @@ export class CacheKeyBuilder {
     return scope === undefined ? `ai:${operation}:` : `ai:${operation}:s.${scopeDigest(scope)}:`;
   }
 }
-
-/** Throws a TypeError naming the value unless it is 1-64 characters of `[A-Za-z0-9_.-]`. */
-export function assertValidOperation(operation: unknown): asserts operation is string {
-  if (typeof operation !== 'string') {
-    throw new TypeError(`An AI operation must be a string, got ${describeType(operation)}`);
-  }
-  if (operation.length === 0 || operation.length > MAX_OPERATION_LENGTH || !OPERATION_FORMAT.test(operation)) {
-    const shown = operation.length > 80 ? `${JSON.stringify(operation.slice(0, 80))}…` : JSON.stringify(operation);
-    throw new TypeError(
-      `Invalid AI operation ${shown}: use 1 to ${MAX_OPERATION_LENGTH} characters of A-Z, a-z, 0-9, '_', '.', '-'`,
-    );
-  }
-}
-
-function assertValidScope(scope: unknown): asserts scope is string | undefined {
-  if (scope !== undefined && (typeof scope !== 'string' || scope.length === 0)) {
-    throw new TypeError(`A cache scope must be a non-empty string or undefined, got ${describeType(scope)}`);
-  }
-}
-
-/**
- * SHA-256 over an injective encoding of the request: every field but the last is tagged and
- * length-prefixed (`o9:summarize`), so no two different requests feed the hash the same bytes.
- * The text goes last, with no byte count, so that a large text reaches the hash without being
- * copied into an intermediate string or buffer.
- */
-function requestDigest(
-  operation: string,
-  options: Record<string, unknown> | undefined,
-  question: string | undefined,
-  scope: string | undefined,
-  text: string,
-): string {
-  const optionsJson = options === undefined ? '{}' : canonicalJson(options, 'options');
-  if (text.length <= INLINE_TEXT_LIMIT) {
-    // The usual request: a short text, and every field latin1. The whole encoding is then one latin1
-    // string (the very bytes of the field-by-field path below), hashed in one native call where
-    // each update() would cross into native code (~0.3 µs apiece). It is checked as a whole, not
-    // field by field: scanning the freshly built options JSON on its own would flatten it first,
-    // and then again inside the whole string (~0.25 µs more per build). A short request beyond
-    // latin1 builds this string for nothing, which costs it less than the options fast path saves.
-    const encoding = latin1Head(operation, optionsJson, question, scope, text.length) + text;
-    // ASCII first: its check (~0.1 µs) is a third of the latin1 regex scan's, and most requests pass it.
-    if (isAscii(encoding)) return sha256Ascii(encoding);
-    if (isLatin1(encoding)) return sha256Bytes(Buffer.from(encoding, 'latin1'));
-  }
-  const textSplit = latin1PrefixLength(text);
-  if (isLatin1(optionsJson) && isLatin1(question) && isLatin1(scope)) {
-    // Latin1 fields, but a long text (hashed without being copied) or one beyond latin1.
-    const hash = createHash('sha256');
-    hash.update(latin1Head(operation, optionsJson, question, scope, textSplit), 'latin1');
-    updateLossless(hash, text, textSplit);
-    return hash.digest('base64url');
-  }
-  const hash = createHash('sha256');
-  hash.update(`${KEY_FORMAT}\n`);
-  hash.update(`o${operation.length}:${operation}`); // validated ASCII: characters are bytes
-  updateField(hash, 'p', optionsJson);
-  updateField(hash, 'q', question);
-  updateField(hash, 's', scope);
-  hash.update(`t${textSplit}:`);
-  updateLossless(hash, text, textSplit);
-  return hash.digest('base64url');
-}
-
-/**
- * Node's one-shot `crypto.hash()` (Node >= 20.12, 21.7) skips the Hash object: hashing a ~450-byte
- * key encoding takes ~0.6 µs instead of ~1.25 µs with createHash/update/digest. Older runtimes
- * keep the createHash path.
- */
-const oneShotHash: typeof crypto.hash | undefined = typeof crypto.hash === 'function' ? crypto.hash : undefined;
-
-/** SHA-256, base64url, of the latin1 bytes of `data` (every character of which is at most U+00FF). */
-function sha256Latin1(data: string): string {
-  return isAscii(data) ? sha256Ascii(data) : sha256Bytes(Buffer.from(data, 'latin1'));
-}
-
-/** SHA-256, base64url, of an ASCII string: crypto.hash() reads strings as UTF-8, the same bytes as latin1 only for ASCII. */
-function sha256Ascii(data: string): string {
-  return oneShotHash === undefined ? createHash('sha256').update(data, 'latin1').digest('base64url') : oneShotHash('sha256', data, 'base64url');
-}
-
-function sha256Bytes(data: Buffer): string {
-  return oneShotHash === undefined ? createHash('sha256').update(data).digest('base64url') : oneShotHash('sha256', data, 'base64url');
-}
-
-/**
- * Texts up to this many characters are hashed in one call with the fields, which copies them into
- * one string; longer ones get their own update(), uncopied. The copy grows with the text and the
- * saved call does not: measured, one call is ~0.3 µs cheaper at 1,500 characters, even at 2,000,
- * and ~0.5 µs dearer at 4,000.
- */
-const INLINE_TEXT_LIMIT = 2048;
-
-/** What the field-by-field path feeds the hash before the text's bytes, as one string, when every field is latin1. */
-function latin1Head(
-  operation: string,
-  optionsJson: string,
-  question: string | undefined,
-  scope: string | undefined,
-  textSplit: number,
-): string {
-  return (
-    `${KEY_FORMAT}\no${operation.length}:${operation}` +
-    `${latin1Field('p', optionsJson)}${latin1Field('q', question)}${latin1Field('s', scope)}t${textSplit}:`
-  );
-}
-
-/** What {@link updateField} feeds the hash for an absent or all-latin1 value, as one string. */
-function latin1Field(name: string, value: string | undefined): string {
-  return value === undefined ? `${name}-` : `${name}${value.length}.0:${value}`;
-}
-
-/**
- * A string is ASCII exactly when its UTF-8 length is its length (anything else takes 2+ bytes per
- * code unit): ~0.03-0.1 µs for 450 characters, where a /[^\x00-\x7f]/ scan takes ~0.3 µs.
- */
-function isAscii(value: string): boolean {
-  return Buffer.byteLength(value, 'utf8') === value.length;
-}
-
-function isLatin1(value: string | undefined): boolean {
-  return value === undefined || latin1PrefixLength(value) === value.length;
-}
-
-/** `<name>-` for an absent field, else `<name><latin1 chars>.<UTF-16 bytes>:<bytes>`. */
-function updateField(hash: Hash, name: string, value: string | undefined): void {
-  if (value === undefined) {
-    hash.update(`${name}-`);
-    return;
-  }
-  const split = latin1PrefixLength(value);
-  hash.update(`${name}${split}.${(value.length - split) * 2}:`);
-  updateLossless(hash, value, split);
-}
-
-/**
- * Strings are hashed as latin1 up to their first character above U+00FF, then as UTF-16LE. Unlike
- * UTF-8, which turns every lone surrogate into U+FFFD (so `'\ud800'` and `'\ufffd'` would collide),
- * this keeps every code unit; it is one byte per character for Latin text, and cheaper than UTF-8
- * for the rest (no transcoding, 2 bytes where UTF-8 needs 3 for CJK). Finding the split is free for
- * strings V8 already stores one byte per character.
- */
-function updateLossless(hash: Hash, value: string, split: number): void {
-  if (split === value.length) {
-    hash.update(value, 'latin1');
-    return;
-  }
-  if (split > 0) hash.update(value.slice(0, split), 'latin1');
-  hash.update(value.slice(split), 'utf16le');
-}
-
-const BEYOND_LATIN1 = /[^\u0000-\u00ff]/;
-
-function latin1PrefixLength(value: string): number {
-  const index = value.search(BEYOND_LATIN1);
-  return index === -1 ? value.length : index;
-}
-
-function scopeDigest(scope: string): string {
-  if (isLatin1(scope)) {
-    // The bytes of the path below, as one string: one native call instead of createHash(), three
-    // update()s and digest().
-    return sha256Latin1(`${SCOPE_FORMAT}\n${latin1Field('s', scope)}`).slice(0, SCOPE_DIGEST_LENGTH);
-  }
-  const hash = createHash('sha256').update(`${SCOPE_FORMAT}\n`);
-  updateField(hash, 's', scope);
-  return hash.digest('base64url').slice(0, SCOPE_DIGEST_LENGTH);
-}
-
-/**
- * The first 32 characters of `text` (never splitting a surrogate pair), with everything outside
- * `[A-Za-z0-9_-]` written as `%XX` per UTF-8 byte and lone surrogates as `%uXXXX`: no `:`, `.` or
- * glob character ever appears raw, and distinct previews stay distinct.
- */
-function escapePreview(text: string): string {
-  let end = Math.min(text.length, PREVIEW_LENGTH);
-  if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1)) && isLowSurrogate(text.charCodeAt(end))) end--;
-  let preview = '';
-  for (let i = 0; i < end; i++) {
-    const unit = text.charCodeAt(i);
-    if (isPreviewSafe(unit)) {
-      preview += text[i];
-    } else if (isHighSurrogate(unit) && i + 1 < end && isLowSurrogate(text.charCodeAt(i + 1))) {
-      preview += percentEncode(text.slice(i, i + 2));
-      i++;
-    } else if (isHighSurrogate(unit) || isLowSurrogate(unit)) {
-      preview += `%u${unit.toString(16).toUpperCase()}`;
-    } else {
-      preview += percentEncode(text[i]);
-    }
-  }
-  return preview;
-}
-
-function percentEncode(character: string): string {
-  let escaped = '';
-  for (const byte of Buffer.from(character, 'utf8')) escaped += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  return escaped;
-}
-
-function isPreviewSafe(unit: number): boolean {
-  return (
-    (unit >= 0x30 && unit <= 0x39) || // 0-9
-    (unit >= 0x41 && unit <= 0x5a) || // A-Z
-    (unit >= 0x61 && unit <= 0x7a) || // a-z
-    unit === 0x5f || // _
-    unit === 0x2d // -
-  );
-}
-
-const isHighSurrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdbff;
-const isLowSurrogate = (unit: number): boolean => unit >= 0xdc00 && unit <= 0xdfff;
-
-

@@ -30,8 +30,8 @@ export function canonicalJson(value: unknown, path = 'value'): string {
 /**
  * The usual request options, `{ model: 'gpt-4o-mini', temperature: 0.2, max_tokens: 512 }`: a plain
  * object whose values are all strings, finite numbers, booleans, null or undefined. Written here in
- * one loop, without the walk's path and ancestor bookkeeping, this costs ~0.4 µs where the walk
- * costs ~1.1 µs (4 members). The output is byte for byte the walk's: same key order ({@link sortedKeys}),
+ * one loop, without the walk's path and ancestor bookkeeping: the bench's getCachedResponse row shows
+ * it (bench/PERFORMANCE.md, "Micro-optimizations, measured"). The output is byte for byte the walk's: same key order ({@link sortedKeys}),
  * undefined members dropped, strings quoted as `JSON.stringify` does, numbers written as
  * `JSON.stringify` does. Anything else (a nested value, NaN, a `toJSON` method, a class instance)
  * returns undefined, and the walk then writes or rejects it with its own error message.
@@ -66,7 +66,7 @@ function primitiveJson(value: unknown): string | undefined | null {
       return quoteJson(value);
     case 'number':
       // For a finite number JSON.stringify is ToString (ECMA-262 SerializeJSONProperty), and
-      // String() skips its call overhead: ~0.04 µs instead of ~0.11 µs.
+      // String() skips its call overhead.
       return Number.isFinite(value) ? String(value) : null;
     case 'boolean':
       return value ? 'true' : 'false';
@@ -81,8 +81,8 @@ function primitiveJson(value: unknown): string | undefined | null {
 const NEEDS_JSON_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /**
- * `JSON.stringify(text)` for a string: ~0.05 µs instead of ~0.11 µs for a short name with nothing
- * to escape, the usual case. Paired surrogates go to JSON.stringify too, which keeps them as is.
+ * `JSON.stringify(text)` for a string, without its call for a short name with nothing to escape,
+ * the usual case. Paired surrogates go to JSON.stringify too, which keeps them as is.
  */
 function quoteJson(text: string): string {
   return NEEDS_JSON_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;

@@ -3,8 +3,9 @@ const INSERTION_SORT_LIMIT = 16;
 
 /**
  * `Object.keys(record).sort()`. Keys are distinct strings, and `<` compares strings by UTF-16 code
- * units exactly as the default sort does, so the order is the same; an insertion sort takes
- * ~0.05 µs for 4 keys where the native default sort takes ~0.15 µs.
+ * units exactly as the default sort does, so the order is the same; for the few keys of request
+ * options an insertion sort is cheaper than the native sort, enough to show in the bench's
+ * getCachedResponse row (bench/PERFORMANCE.md, "Micro-optimizations, measured").
  */
 export function sortedKeys(record: object): string[] {
   const names = Object.keys(record);

@@ -1,22 +1,14 @@
-import { RingBuffer } from './ring-buffer';
+import { SampleSeries } from './sample-series';
 import { max, mean, median, min, percentOf, sum } from './statistics';
+import type { CompressionStats } from './monitor-reports.types';
 import type { CompressionSample } from './monitor.types';
 
 /**
  * Compression ratio, time and bytes saved (the seed's `record_compression_ratio` and the
  * `compression` section of its stats). Ratio is compressed / original: lower is better.
  */
-export class CompressionAnalytics {
-  private readonly samples: RingBuffer<CompressionSample>;
+export class CompressionAnalytics extends SampleSeries<CompressionSample> {
   private readonly totals = { operations: 0, originalBytes: 0, compressedBytes: 0, durationMs: 0 };
-
-  constructor(capacity: number) {
-    this.samples = new RingBuffer(capacity);
-  }
-
-  get size(): number {
-    return this.samples.size;
-  }
 
   record(sample: CompressionSample): void {
     this.samples.push(sample);
@@ -31,16 +23,8 @@ export class CompressionAnalytics {
     return { ...this.totals };
   }
 
-  toArray(): CompressionSample[] {
-    return this.samples.toArray();
-  }
-
-  prune(cutoff: number): void {
-    this.samples.dropOldestWhile((s) => s.at <= cutoff);
-  }
-
-  clear(): void {
-    this.samples.clear();
+  override clear(): void {
+    super.clear();
     this.totals.operations = 0;
     this.totals.originalBytes = 0;
     this.totals.compressedBytes = 0;
@@ -48,7 +32,7 @@ export class CompressionAnalytics {
   }
 
   /** Undefined when nothing was compressed in the window (the seed leaves the section out). */
-  stats(): Record<string, number> | undefined {
+  stats(): CompressionStats | undefined {
     const samples = this.samples.toArray();
     if (samples.length === 0) return undefined;
     const ratios = samples.map(ratioOf);

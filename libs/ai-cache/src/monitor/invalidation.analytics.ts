@@ -1,5 +1,6 @@
-import { RingBuffer } from './ring-buffer';
+import { SampleSeries } from './sample-series';
 import { countBy, max, mean } from './statistics';
+import type { InvalidationAlertLevel, InvalidationFrequencyStats } from './monitor-reports.types';
 import type { InvalidationRecommendation, InvalidationSample } from './monitor.types';
 
 const HOUR_MS = 3600_000;
@@ -7,8 +8,6 @@ const DAY_MS = 24 * HOUR_MS;
 /** The seed analyses patterns over the last 50 events. */
 const RECENT_EVENTS = 50;
 const TOP_PATTERNS = 10;
-
-export type InvalidationLevel = 'normal' | 'warning' | 'critical';
 
 export interface InvalidationThresholds {
   warningPerHour: number;
@@ -22,8 +21,7 @@ export interface InvalidationThresholds {
  * `get_invalidation_frequency_stats` and `get_invalidation_recommendations`). Running totals are
  * kept apart from the bounded event series, so they survive retention.
  */
-export class InvalidationAnalytics {
-  private readonly events: RingBuffer<InvalidationSample>;
+export class InvalidationAnalytics extends SampleSeries<InvalidationSample> {
   private totalInvalidations = 0;
   private totalKeysInvalidated = 0;
   private readonly totalsByType = new Map<InvalidationSample['type'], number>();
@@ -32,15 +30,11 @@ export class InvalidationAnalytics {
     capacity: number,
     private readonly thresholds: InvalidationThresholds,
   ) {
-    this.events = new RingBuffer(capacity);
-  }
-
-  get size(): number {
-    return this.events.size;
+    super(capacity);
   }
 
   record(event: InvalidationSample): void {
-    this.events.push(event);
+    this.samples.push(event);
     this.totalInvalidations++;
     this.totalKeysInvalidated += event.keysInvalidated;
     this.totalsByType.set(event.type, (this.totalsByType.get(event.type) ?? 0) + 1);
@@ -50,16 +44,8 @@ export class InvalidationAnalytics {
     return { invalidations: this.totalInvalidations, keysInvalidated: this.totalKeysInvalidated, byType: Object.fromEntries(this.totalsByType) };
   }
 
-  toArray(): InvalidationSample[] {
-    return this.events.toArray();
-  }
-
-  prune(cutoff: number): void {
-    this.events.dropOldestWhile((e) => e.at <= cutoff);
-  }
-
-  clear(): void {
-    this.events.clear();
+  override clear(): void {
+    super.clear();
     this.totalInvalidations = 0;
     this.totalKeysInvalidated = 0;
     this.totalsByType.clear();
@@ -67,25 +53,25 @@ export class InvalidationAnalytics {
 
   countSince(since: number): number {
     let count = 0;
-    for (const event of this.events.toArray()) if (event.at > since) count++;
+    for (const event of this.samples.toArray()) if (event.at > since) count++;
     return count;
   }
 
-  levelOf(perHour: number): InvalidationLevel {
+  levelOf(perHour: number): InvalidationAlertLevel {
     if (perHour >= this.thresholds.criticalPerHour) return 'critical';
     if (perHour >= this.thresholds.warningPerHour) return 'warning';
     return 'normal';
   }
 
-  frequencyStats(now: number): Record<string, unknown> {
+  frequencyStats(now: number): InvalidationFrequencyStats {
     const base = {
       totalInvalidations: this.totalInvalidations,
       totalKeysInvalidated: this.totalKeysInvalidated,
       warningThresholdPerHour: this.thresholds.warningPerHour,
       criticalThresholdPerHour: this.thresholds.criticalPerHour,
     };
-    const events = this.events.toArray();
-    if (events.length === 0) return { noInvalidations: true, ...base };
+    const events = this.samples.toArray();
+    if (events.length === 0) return { noInvalidations: true as const, ...base };
     const lastHour = events.filter((e) => e.at > now - HOUR_MS).length;
     const recent = events.slice(-RECENT_EVENTS);
     const durations = recent.map((e) => e.durationMs);
@@ -117,7 +103,7 @@ export class InvalidationAnalytics {
 
   /** The seed's rules: frequency, a dominant pattern, and keys per invalidation (too few or too many). */
   recommendations(now: number): InvalidationRecommendation[] {
-    const events = this.events.toArray();
+    const events = this.samples.toArray();
     if (events.length === 0) return [];
     const recommendations: InvalidationRecommendation[] = [];
     const lastHour = events.filter((e) => e.at > now - HOUR_MS).length;

@@ -1,3 +1,4 @@
+import type { MemoryUsageReport } from './monitor-reports.types';
 import { MemoryUsageAnalytics, totalBytes } from './memory-usage.analytics';
 import type { MemoryUsageSample } from './monitor.types';
 
@@ -27,7 +28,7 @@ describe('MemoryUsageAnalytics', () => {
   it('reports the latest reading: in-process plus Redis bytes, Redis keys as the entry count, process memory', () => {
     const memory = analytics();
     memory.record(reading(T0, { memoryCacheBytes: 2 * MiB, memoryCacheEntries: 4, redisMemoryBytes: 8 * MiB, redisKeys: 40 }));
-    const stats = memory.stats() as { current: Record<string, unknown>; thresholds: Record<string, unknown> };
+    const stats = memory.stats() as MemoryUsageReport;
     expect(stats.current).toMatchObject({
       timestamp: new Date(T0).toISOString(),
       totalCacheSizeMb: 10,

@@ -1,5 +1,6 @@
-import { RingBuffer } from './ring-buffer';
+import { SampleSeries } from './sample-series';
 import { max, mean, percentOf } from './statistics';
+import type { MemoryUsageReport, MemoryUsageStats } from './monitor-reports.types';
 import type { MemoryUsageSample, MemoryWarning } from './monitor.types';
 
 const MiB = 1024 * 1024;
@@ -16,18 +17,12 @@ export type MemoryLevel = 'normal' | 'warning' | 'critical';
  * over a bounded, time-ordered series. Thresholds apply to the cache's total: in-process bytes plus
  * Redis used_memory, as the seed summed them.
  */
-export class MemoryUsageAnalytics {
-  private readonly samples: RingBuffer<MemoryUsageSample>;
-
+export class MemoryUsageAnalytics extends SampleSeries<MemoryUsageSample> {
   constructor(
     capacity: number,
     private readonly thresholds: { warningBytes: number; criticalBytes: number },
   ) {
-    this.samples = new RingBuffer(capacity);
-  }
-
-  get size(): number {
-    return this.samples.size;
+    super(capacity);
   }
 
   record(sample: MemoryUsageSample): void {
@@ -38,19 +33,6 @@ export class MemoryUsageAnalytics {
     return this.samples.newest();
   }
 
-  toArray(): MemoryUsageSample[] {
-    return this.samples.toArray();
-  }
-
-  /** Drops readings at or before `cutoff` (epoch ms). */
-  prune(cutoff: number): void {
-    this.samples.dropOldestWhile((s) => s.at <= cutoff);
-  }
-
-  clear(): void {
-    this.samples.clear();
-  }
-
   levelOf(sample: MemoryUsageSample | undefined): MemoryLevel {
     if (!sample) return 'normal';
     const total = totalBytes(sample);
@@ -59,13 +41,13 @@ export class MemoryUsageAnalytics {
     return 'normal';
   }
 
-  stats(): Record<string, unknown> {
+  stats(): MemoryUsageStats {
     const thresholds = {
       warningThresholdMb: this.thresholds.warningBytes / MiB,
       criticalThresholdMb: this.thresholds.criticalBytes / MiB,
     };
     const all = this.samples.toArray();
-    if (all.length === 0) return { noMeasurements: true, ...thresholds };
+    if (all.length === 0) return { noMeasurements: true as const, ...thresholds };
     const latest = all[all.length - 1];
     const recent = all.slice(-TREND_WINDOW);
     const totals = recent.map(totalBytes);
@@ -89,7 +71,7 @@ export class MemoryUsageAnalytics {
       cacheUtilizationPercent: percentOf(totalBytes(latest), this.thresholds.warningBytes),
       warningThresholdReached: level !== 'normal',
     };
-    const trends: Record<string, number> = {
+    const trends: MemoryUsageReport['trends'] = {
       totalMeasurements: all.length,
       avgTotalCacheSizeMb: mean(totals) / MiB,
       maxTotalCacheSizeMb: max(totals) / MiB,

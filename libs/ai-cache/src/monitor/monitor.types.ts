@@ -125,7 +125,7 @@ export interface CacheMonitorCounters {
   degradedOperations: number;
   oversizeSkipped: number;
   corruptedEntries: number;
-  /** Values in Redis that did not decrypt: served as misses and removed (not counted as corrupted). */
+  /** Encrypted values that did not open (unknown key id or failed tag): served as misses and removed. */
   decryptFailures: number;
   computations: number;
 }

@@ -15,38 +15,20 @@ export function findSlowOperations(
   if (!Number.isFinite(thresholdMultiplier) || thresholdMultiplier <= 0) {
     throw new RangeError(`thresholdMultiplier must be a positive number, got ${thresholdMultiplier}`);
   }
+  const slow = <T extends { at: number; durationMs: number }, R>(samples: T[], describe: (sample: T) => R) =>
+    outliers(samples, thresholdMultiplier).map(([sample, timesSlower]) => ({ ...describe(sample), timestamp: new Date(sample.at).toISOString(), timesSlower }));
   return {
-    keyGeneration: outliers(series.keyGenerations, (s) => s.durationMs, thresholdMultiplier).map(([s, timesSlower]) => ({
-      duration: s.durationMs,
-      textLength: s.textLength,
-      textTier: s.textTier,
-      operationType: s.operation,
-      timestamp: new Date(s.at).toISOString(),
-      timesSlower,
-    })),
-    cacheOperations: outliers(series.cacheOperations, (s) => s.durationMs, thresholdMultiplier).map(([s, timesSlower]) => ({
-      duration: s.durationMs,
-      operationType: s.kind,
-      operation: s.operation,
-      tier: s.tier,
-      timestamp: new Date(s.at).toISOString(),
-      timesSlower,
-    })),
-    compression: outliers(series.compressions, (s) => s.durationMs, thresholdMultiplier).map(([s, timesSlower]) => ({
-      compressionTime: s.durationMs,
-      originalSize: s.originalBytes,
-      compressionRatio: ratioOf(s),
-      timestamp: new Date(s.at).toISOString(),
-      timesSlower,
-    })),
+    keyGeneration: slow(series.keyGenerations, (s) => ({ duration: s.durationMs, textLength: s.textLength, textTier: s.textTier, operationType: s.operation })),
+    cacheOperations: slow(series.cacheOperations, (s) => ({ duration: s.durationMs, operationType: s.kind, operation: s.operation, tier: s.tier })),
+    compression: slow(series.compressions, (s) => ({ compressionTime: s.durationMs, originalSize: s.originalBytes, compressionRatio: ratioOf(s) })),
   };
 }
 
-function outliers<T>(samples: T[], durationOf: (sample: T) => number, multiplier: number): Array<[T, number]> {
+function outliers<T extends { durationMs: number }>(samples: T[], multiplier: number): Array<[T, number]> {
   if (samples.length === 0) return [];
-  const average = mean(samples.map(durationOf));
+  const average = mean(samples.map((s) => s.durationMs));
   // All-zero durations (a coarse clock) have no outliers, and must not divide by zero.
   if (average <= 0) return [];
   const threshold = average * multiplier;
-  return samples.filter((s) => durationOf(s) > threshold).map((s) => [s, durationOf(s) / average]);
+  return samples.filter((s) => s.durationMs > threshold).map((s) => [s, s.durationMs / average]);
 }

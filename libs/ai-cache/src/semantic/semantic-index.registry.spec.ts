@@ -1,6 +1,6 @@
 import { clusteredUnitVectors, row } from '../../../../test/support/seeded-vectors';
 import { BruteForceVectorIndex } from './brute-force.vector-index';
-import { DEFAULT_MAX_VECTOR_BYTES, type VectorEviction } from './semantic-index.options';
+import { DEFAULT_MAX_VECTOR_BYTES, type SemanticIndexRegistryOptions, type VectorEviction } from './semantic-index.options';
 import { SemanticIndexRegistry } from './semantic-index.registry';
 import { VectorError, toUnitVector } from './vector';
 import type { VectorIndex } from './vector-index.interface';
@@ -8,6 +8,12 @@ import type { VectorIndex } from './vector-index.interface';
 const D = 8;
 const vectors = clusteredUnitVectors(100, D, 41, 10);
 const vector = (i: number) => row(vectors, i, D);
+
+/** A registry with `options`, and the evictions it reported. */
+function registryWith(options: Omit<SemanticIndexRegistryOptions, 'onEvict'>) {
+  const evicted: VectorEviction[] = [];
+  return { registry: new SemanticIndexRegistry({ ...options, onEvict: (e) => evicted.push(e) }), evicted };
+}
 
 describe('SemanticIndexRegistry', () => {
   it('never answers from another scope, whatever the similarity', async () => {
@@ -48,8 +54,7 @@ describe('SemanticIndexRegistry', () => {
   });
 
   it('evicts the least recently used vector of a scope beyond maxEntriesPerScope', async () => {
-    const evicted: VectorEviction[] = [];
-    const registry = new SemanticIndexRegistry({ maxEntriesPerScope: 2, onEvict: (e) => evicted.push(e) });
+    const { registry, evicted } = registryWith({ maxEntriesPerScope: 2 });
     await registry.add('s', 'a', vector(0));
     await registry.add('s', 'b', vector(1));
     expect(await registry.nearest('s', vector(0), 1)).toEqual({ id: 'a', similarity: 1 }); // a is now the most recent
@@ -64,8 +69,7 @@ describe('SemanticIndexRegistry', () => {
   });
 
   it('drops the least recently used scope whole beyond maxScopes', async () => {
-    const evicted: VectorEviction[] = [];
-    const registry = new SemanticIndexRegistry({ maxScopes: 2, onEvict: (e) => evicted.push(e) });
+    const { registry, evicted } = registryWith({ maxScopes: 2 });
     await registry.add('s1', 'a', vector(0));
     await registry.add('s1', 'b', vector(1));
     await registry.add('s2', 'c', vector(2));
@@ -77,8 +81,7 @@ describe('SemanticIndexRegistry', () => {
   });
 
   it('bounds vectors and vector bytes across scopes, oldest of the least recently used scope first', async () => {
-    const evicted: VectorEviction[] = [];
-    const registry = new SemanticIndexRegistry({ maxVectors: 3, onEvict: (e) => evicted.push(e) });
+    const { registry, evicted } = registryWith({ maxVectors: 3 });
     await registry.add('s1', 'a', vector(0));
     await registry.add('s1', 'b', vector(1));
     await registry.add('s2', 'c', vector(2));
@@ -132,8 +135,7 @@ describe('SemanticIndexRegistry', () => {
 
   it('never answers an expired vector: it is dropped, and the next best answers', async () => {
     let now = 1_000;
-    const evicted: VectorEviction[] = [];
-    const registry = new SemanticIndexRegistry({ now: () => now, onEvict: (e) => evicted.push(e) });
+    const { registry, evicted } = registryWith({ now: () => now });
     const query = toUnitVector(Float32Array.from(vector(0), (x, i) => x + (i === 0 ? 0.01 : 0)));
     await registry.add('s', 'near', vector(0), { expiresAt: 2_000 });
     await registry.add('s', 'far', vector(1));

@@ -131,7 +131,7 @@ export class VectorSlab {
       if (dot >= NEAR_ONE) (nearOne ??= []).push(slot);
     }
     if (bestSlot < 0) return undefined;
-    // Kept out of the hot loop (it measured 20 % slower with the check inside): the best vector is
+    // Kept out of the hot loop (the loop is slower with the check inside): the best vector is
     // one of these, and only an exact comparison tells an identical vector from a rounding tie.
     if (nearOne) return this.mostSimilarOf(nearOne, query);
     return { slot: bestSlot, similarity: best < -1 ? -1 : best };

@@ -1,3 +1,4 @@
+import { CACHE_STORE } from '../cache.constants';
 import type { CacheEntry } from '../interfaces/cache-entry.interface';
 import type { CacheDriver, RedisStatus } from '../interfaces/cache-stats.interface';
 
@@ -35,7 +36,14 @@ export interface StoreDiagnostics {
 }
 
 /**
- * The storage contract. A store is bound to one namespace: every key it is given is relative
+ * The injection token of the module's store (`@Inject(CacheStore) store: CacheStore`): the interface
+ * doubles as its token, as @nestjs/throttler's ThrottlerStorage does.
+ */
+export const CacheStore: typeof CACHE_STORE = CACHE_STORE;
+
+/**
+ * The storage contract, and the extension point: the `store` option takes a store of your own,
+ * and `describeCacheStoreConformance` (nestjs-ai-cache/testing) checks it keeps this contract. A store is bound to one namespace: every key it is given is relative
  * (`user:1`), and it never reads or writes anything outside `${namespace}:`.
  *
  * Entries go in and come out decoded (`CacheEntry`). A store that keeps bytes (Redis, or your own

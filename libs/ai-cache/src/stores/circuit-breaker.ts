@@ -16,10 +16,7 @@ export interface StoreLogger {
 }
 
 export interface CircuitBreakerOptions {
-  /**
-   * Milliseconds after which one command is abandoned (its late result is ignored): never sooner,
-   * and about a tenth of this later at most (one tick of the breaker's shared timer, plus lag).
-   */
+  /** Milliseconds after which one command is abandoned (its late result is ignored). */
   commandTimeoutMs: number;
   /** Consecutive failures that open the breaker. Default 3. */
   failureThreshold?: number;
@@ -74,46 +71,6 @@ export const DEFAULT_FAILURE_THRESHOLD = 3;
 export const DEFAULT_BASE_COOLDOWN_MS = 1000;
 export const DEFAULT_MAX_COOLDOWN_MS = 10_000;
 
-type Settle = (outcome: unknown) => void;
-
-/**
- * One command in flight: how to answer its caller, and its place in the breaker's list of pending
- * commands (doubly linked, so that a command that settles leaves it in O(1)).
- */
-class PendingCommand {
-  prev: PendingCommand | undefined = undefined;
-  next: PendingCommand | undefined = undefined;
-  /** Set once the caller has its answer: a late result or error is then dropped. */
-  done = false;
-
-  constructor(
-    readonly resolve: Settle,
-    readonly reject: Settle,
-    readonly isProbe: boolean,
-    /** The deadline tick (see `CircuitBreaker.ticks`) from which the command is abandoned. */
-    readonly dueTick: number,
-  ) {}
-}
-
-/**
- * A Promise executor that hands its resolve and reject functions over through these two variables
- * (read right after `new Promise` returns), instead of a closure allocated per command.
- */
-let capturedResolve: Settle = () => undefined;
-let capturedReject: Settle = () => undefined;
-const captureSettlers = (resolve: Settle, reject: Settle): void => {
-  capturedResolve = resolve;
-  capturedReject = reject;
-};
-
-/**
- * Ticks of the shared timer per `commandTimeoutMs`: a command is abandoned at most one tick (a
- * tenth of the timeout) plus the timer's lag after its deadline, never before it.
- */
-const TICKS_PER_TIMEOUT = 10;
-/** Node turns a delay outside [1, TIMEOUT_MAX] into 1 ms: so did the per-command timer. */
-const TIMEOUT_MAX_MS = 2 ** 31 - 1;
-
 export class CircuitBreaker {
   private currentState: CircuitState = 'closed';
   private consecutiveFailures = 0;
@@ -123,27 +80,6 @@ export class CircuitBreaker {
   private probeInFlight = false;
   private readonly counts = { errors: 0, timeouts: 0, shortCircuited: 0, opened: 0 };
 
-  /**
-   * Commands in flight, oldest first. Instead of a timer armed and cleared around every command,
-   * one timer ticks every `tickMs` while (and only while) a command is pending, and each tick
-   * abandons the commands whose deadline has passed. All commands get the same timeout, so those
-   * are always the oldest ones, at the head of the list.
-   *
-   * Time is counted in ticks of that timer, not read from a clock: a command started between ticks
-   * `t` and `t + 1` has waited at least `ticksPerTimeout * tickMs >= commandTimeoutMs` at tick
-   * `t + 1 + ticksPerTimeout` (one that starts the timer, at tick `t + ticksPerTimeout`). So
-   * timeouts follow timers alone, as the per-command timers did, whichever fake timers a test
-   * installs and whether or not they fake `Date` or `performance` too.
-   */
-  private oldest: PendingCommand | undefined = undefined;
-  private newest: PendingCommand | undefined = undefined;
-  private tickTimer: ReturnType<typeof setTimeout> | undefined = undefined;
-  /** Ticks so far. */
-  private ticks = 0;
-  private readonly tickMs: number;
-  private readonly ticksPerTimeout: number;
-  private readonly onTick = (): void => this.expireOverdue();
-
   private readonly failureThreshold: number;
   private readonly baseCooldownMs: number;
   private readonly maxCooldownMs: number;
@@ -151,10 +87,6 @@ export class CircuitBreaker {
   private readonly isOutage: (error: unknown) => boolean;
 
   constructor(private readonly options: CircuitBreakerOptions) {
-    const { commandTimeoutMs } = options;
-    const timeoutMs = commandTimeoutMs >= 1 && commandTimeoutMs <= TIMEOUT_MAX_MS ? commandTimeoutMs : 1;
-    this.tickMs = Math.max(1, Math.floor(timeoutMs / TICKS_PER_TIMEOUT));
-    this.ticksPerTimeout = Math.ceil(timeoutMs / this.tickMs);
     this.failureThreshold = Math.max(1, options.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD);
     this.baseCooldownMs = options.baseCooldownMs ?? DEFAULT_BASE_COOLDOWN_MS;
     this.maxCooldownMs = Math.max(this.baseCooldownMs, options.maxCooldownMs ?? DEFAULT_MAX_COOLDOWN_MS);
@@ -185,11 +117,7 @@ export class CircuitBreaker {
 
   /**
    * Runs `command` unless the breaker refuses it; rejects with CircuitOpenError (fast),
-   * CommandTimeoutError, or the command's own error.
-   *
-   * Not `async`: this is on the hot path (every Redis command), so the caller's promise is settled
-   * by hand, by `settle`, just as `try { await command(); onSuccess() } catch { onFailure(); throw }
-   * finally { free the probe slot }` would.
+   * CommandTimeoutError after `commandTimeoutMs`, or the command's own error.
    */
   execute<T>(command: () => Promise<T>): Promise<T> {
     let isProbe: boolean;
@@ -198,21 +126,34 @@ export class CircuitBreaker {
     } catch (error) {
       return Promise.reject(error);
     }
-    const result = new Promise<T>(captureSettlers as (resolve: (value: T) => void, reject: Settle) => void);
-    const entry = new PendingCommand(capturedResolve, capturedReject, isProbe, this.nextDueTick());
-    this.track(entry);
-    let pending: Promise<T>;
-    try {
-      pending = Promise.resolve(command());
-    } catch (error) {
-      // A synchronous throw is settled like a rejection: later, never inside execute().
-      pending = Promise.reject(error);
-    }
-    pending.then(
-      (value) => this.settle(entry, true, value),
-      (error: unknown) => this.settle(entry, false, error),
-    );
-    return result;
+    return new Promise<T>((resolve, reject) => {
+      // The first of the command's answer and the timeout wins; what comes later is dropped.
+      let done = false;
+      const timer = setTimeout(() => {
+        if (done) return;
+        this.counts.timeouts++;
+        finish(false, new CommandTimeoutError(this.options.commandTimeoutMs));
+      }, this.options.commandTimeoutMs);
+      // Never what keeps the process alive: a pending command's own I/O does that.
+      timer.unref();
+      const finish = (ok: boolean, outcome: unknown): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        this.settle(isProbe, ok, outcome, resolve as (value: unknown) => void, reject);
+      };
+      let pending: Promise<T>;
+      try {
+        pending = Promise.resolve(command());
+      } catch (error) {
+        // A synchronous throw is settled like a rejection: later, never inside execute().
+        pending = Promise.reject(error);
+      }
+      pending.then(
+        (value) => finish(true, value),
+        (error: unknown) => finish(false, error),
+      );
+    });
   }
 
   /** Throws when the call must not reach the backend; returns whether it is the half-open probe. */
@@ -234,68 +175,12 @@ export class CircuitBreaker {
     throw new CircuitOpenError(Math.max(0, waitMs));
   }
 
-  /** The deadline tick of a command starting now (see `oldest`). */
-  private nextDueTick(): number {
-    return this.tickTimer === undefined ? this.ticks + this.ticksPerTimeout : this.ticks + this.ticksPerTimeout + 1;
-  }
-
-  /** Appends a command to the pending list, and starts the ticking if it was not running. */
-  private track(entry: PendingCommand): void {
-    const newest = this.newest;
-    if (newest === undefined) this.oldest = entry;
-    else {
-      newest.next = entry;
-      entry.prev = newest;
-    }
-    this.newest = entry;
-    if (this.tickTimer === undefined) this.armTickTimer();
-  }
-
-  /** Takes a command off the pending list in O(1); stops the ticking once nothing is pending. */
-  private untrack(entry: PendingCommand): void {
-    const { prev, next } = entry;
-    if (prev === undefined) this.oldest = next;
-    else prev.next = next;
-    if (next === undefined) this.newest = prev;
-    else next.prev = prev;
-    entry.prev = entry.next = undefined;
-    if (this.oldest === undefined && this.tickTimer !== undefined) {
-      clearTimeout(this.tickTimer);
-      this.tickTimer = undefined;
-    }
-  }
-
-  private armTickTimer(): void {
-    const timer = setTimeout(this.onTick, this.tickMs);
-    // Never what keeps the process alive: a pending command's own I/O does that.
-    timer.unref();
-    this.tickTimer = timer;
-  }
-
-  /** One tick: abandons the commands whose deadline has passed (the oldest), then ticks on. */
-  private expireOverdue(): void {
-    this.tickTimer = undefined;
-    const tick = ++this.ticks;
-    let entry = this.oldest;
-    while (entry !== undefined && entry.dueTick <= tick) {
-      this.counts.timeouts++;
-      this.settle(entry, false, new CommandTimeoutError(this.options.commandTimeoutMs));
-      entry = this.oldest;
-    }
-    // A callback run by `settle` may have started a command, and with it the timer.
-    if (this.oldest !== undefined && this.tickTimer === undefined) this.armTickTimer();
-  }
-
   /**
-   * Answers the caller once (a late result or error is dropped: the caller has moved on), after
-   * the breaker's state is updated. A callback that throws (isOutage, logger, onStateChange) is
-   * handled as by the `async` version: onSuccess throwing is a failure, onFailure throwing
-   * replaces the error, and the probe slot is freed either way.
+   * Answers the caller, once, after the breaker's state is updated. A callback that throws
+   * (isOutage, logger, onStateChange) fails that call: onSuccess throwing is a failure,
+   * onFailure throwing replaces the error, and the probe slot is freed either way.
    */
-  private settle(entry: PendingCommand, ok: boolean, outcome: unknown): void {
-    if (entry.done) return;
-    entry.done = true;
-    this.untrack(entry);
+  private settle(isProbe: boolean, ok: boolean, outcome: unknown, resolve: (value: unknown) => void, reject: (reason: unknown) => void): void {
     try {
       if (ok) {
         try {
@@ -303,18 +188,18 @@ export class CircuitBreaker {
         } catch (error) {
           ok = false;
           outcome = error;
-          this.onFailure(error, entry.isProbe);
+          this.onFailure(error, isProbe);
         }
       } else {
-        this.onFailure(outcome, entry.isProbe);
+        this.onFailure(outcome, isProbe);
       }
     } catch (error) {
       ok = false;
       outcome = error;
     }
-    if (entry.isProbe) this.probeInFlight = false;
-    if (ok) entry.resolve(outcome);
-    else entry.reject(outcome);
+    if (isProbe) this.probeInFlight = false;
+    if (ok) resolve(outcome);
+    else reject(outcome);
   }
 
   private onSuccess(): void {

@@ -45,8 +45,8 @@ export const DEFAULT_PURGE_INTERVAL_MS = 60_000;
  * Expired entries never answer and are dropped as soon as any method touches them; those nobody
  * touches are bounded like any entry, and a periodic `purgeExpired()` sweep returns their memory
  * early. We do not use lru-cache's `ttlAutopurge`: it arms one timer per entry and re-arms it on
- * every write (measured: +~300 bytes of heap per entry and 2.5× slower writes); one unref'd interval
- * costs a single O(n) pass instead (~50 µs for 1 000 entries).
+ * every write (heap per entry and write time grow with it: bench/PERFORMANCE.md, "Figures behind the
+ * code"); one unref'd interval costs a single O(n) pass instead.
  */
 export class MemoryStore implements CacheStore {
   readonly driver: CacheDriver;
@@ -89,7 +89,7 @@ export class MemoryStore implements CacheStore {
       // Without maxBytes, the byte count is still tracked for stats(); the bound is just unreachable.
       maxSize: maxBytes ?? Number.MAX_SAFE_INTEGER,
       // 0: read the clock at every check. The default (1) caches it behind a setTimeout per reading,
-      // which both arms timers and hides an injected clock's jumps; a clock read costs ~60 ns.
+      // which both arms timers and hides an injected clock's jumps; a clock read is cheap.
       ttlResolution: 0,
       // lru-cache reads a start time of 0 as "no TTL": an epoch clock never reads 0, a test clock might.
       perf: { now: () => clock() + 1 },

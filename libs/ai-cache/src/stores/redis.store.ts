@@ -10,6 +10,7 @@ import { CircuitBreaker, type CircuitBreakerCounters, type CircuitBreakerOptions
 import { connectWithin, isCluster, isReplyError, isWrongType, quitClient, type RedisClient } from './redis-connection';
 import { createRedisClient, DISCONNECT_TIMEOUT_MS, reconnectDelay } from './redis-client.factory';
 import { RedisNamespaceScanner } from './redis-namespace.scanner';
+import { RedisStatsReader } from './redis-stats.reader';
 
 export type { StoreLogger } from './circuit-breaker';
 export type { RedisClient } from './redis-connection';
@@ -75,11 +76,8 @@ export class RedisStore implements CacheStore {
   private readonly scanner: RedisNamespaceScanner;
   private readonly logger?: StoreLogger;
   private readonly observer?: StoreObserver;
-  private readonly keyCountCacheMs: number;
   private readonly connectTimeoutMs: number;
-  private keyCount?: { value: number; at: number };
-  private keyCountInFlight?: Promise<number>;
-  private infoRefused = false;
+  private readonly statsReader: RedisStatsReader;
   private closed = false;
   private corked = false;
   private readonly onClientReady = () => this.breaker.probeNow();
@@ -92,7 +90,6 @@ export class RedisStore implements CacheStore {
     this.readEnd = String(options.codec.maxStoredBytes);
     this.logger = options.logger;
     this.observer = options.observer;
-    this.keyCountCacheMs = options.keyCountCacheMs ?? DEFAULT_KEY_COUNT_CACHE_MS;
     this.connectTimeoutMs = options.connectTimeoutMs;
     this.ownsClient = options.client === undefined;
     this.client = options.client ?? createRedisClient(options);
@@ -104,6 +101,7 @@ export class RedisStore implements CacheStore {
       ...options.breaker,
     });
     this.scanner = new RedisNamespaceScanner(this.client, this.namespace, (command) => this.run(command));
+    this.statsReader = new RedisStatsReader(this.scanner, (command) => this.run(command), options.keyCountCacheMs ?? DEFAULT_KEY_COUNT_CACHE_MS, options.logger);
     this.client.on('ready', this.onClientReady);
     // Without an 'error' listener ioredis prints every failed reconnect attempt to the console; the
     // breaker already warns once when Redis becomes unusable and logs once when it is back.
@@ -186,7 +184,7 @@ export class RedisStore implements CacheStore {
   }
 
   deleteMatching(pattern: string, onScanned?: (keys: string[]) => void): Promise<number> {
-    this.keyCount = undefined;
+    this.statsReader.forgetKeyCount();
     return this.scanner.deleteMatching(pattern, onScanned);
   }
 
@@ -198,7 +196,7 @@ export class RedisStore implements CacheStore {
   async stats(): Promise<StoreStats> {
     const memory = { entries: 0, maxEntries: 0, bytes: 0 };
     if (this.status !== 'connected') return { redis: { status: 'degraded' }, memory };
-    const [keys, memoryUsedBytes] = await Promise.all([this.countKeys().catch(() => undefined), this.usedMemory()]);
+    const { keys, memoryUsedBytes } = await this.statsReader.read();
     return { redis: { status: this.status, keys, memoryUsedBytes }, memory };
   }
 
@@ -286,7 +284,7 @@ export class RedisStore implements CacheStore {
   /**
    * Commands issued in the same tick (a burst of concurrent cache calls, each woken by a reply) leave
    * in one writev instead of one write syscall each; nextTick runs before any I/O, so a lone command
-   * waits for nothing. Measured: the per-command write was a third of a hit's CPU at 64 in flight.
+   * waits for nothing (the bench's A/B: bench/PERFORMANCE.md, "Micro-optimizations, measured").
    */
   private corkUntilNextTick(): void {
     if (this.corked || isCluster(this.client) || this.client.status !== 'ready') return;
@@ -304,39 +302,5 @@ export class RedisStore implements CacheStore {
     // Not an entry of ours (another type, corrupt, oversized): a miss, and removed so it stops costing.
     await this.run(() => this.client.unlink(redisKey)).catch(() => undefined);
     return undefined;
-  }
-
-  private countKeys(): Promise<number> {
-    const cached = this.keyCount;
-    if (cached && Date.now() - cached.at < this.keyCountCacheMs) return Promise.resolve(cached.value);
-    // Concurrent stats() calls share one walk instead of each scanning the namespace.
-    this.keyCountInFlight ??= this.scanner
-      .countKeys()
-      .then((value) => {
-        this.keyCount = { value, at: Date.now() };
-        return value;
-      })
-      .finally(() => (this.keyCountInFlight = undefined));
-    return this.keyCountInFlight;
-  }
-
-  /** INFO memory on every master; an ACL that denies INFO turns this statistic off, logged once. */
-  private async usedMemory(): Promise<number | undefined> {
-    if (this.infoRefused) return undefined;
-    try {
-      let total = 0;
-      for (const node of this.scanner.masters()) {
-        const info = await this.run(() => node.info('memory'));
-        const match = /^used_memory:(\d+)/m.exec(info);
-        if (match) total += Number(match[1]);
-      }
-      return total;
-    } catch (error) {
-      if (isReplyError(error) && /^NOPERM\b/.test((error as Error).message)) {
-        this.infoRefused = true;
-        this.logger?.warn('Redis refused INFO (ACL): redis.memoryUsedBytes is not reported; everything else works');
-      }
-      return undefined;
-    }
   }
 }

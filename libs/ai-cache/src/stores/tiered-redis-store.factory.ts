@@ -1,6 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import { AesGcmSealer } from '../codec/aes-gcm.sealer';
-import { RedisEntryCodec } from '../codec/redis-entry.codec';
+import { createRedisEntryCodec } from '../codec/redis-entry-codec.factory';
 import type { ResolvedCacheOptions } from '../interfaces/resolved-cache-options.interface';
 import type { CacheStore, StoreObserver } from './cache-store.interface';
 import type { StoreLogger } from './circuit-breaker';
@@ -18,14 +17,7 @@ export function createTieredRedisStore(options: ResolvedCacheOptions, observer: 
     warn: (message: string) => logger.warn(message),
     debug: (message: string) => logger.debug?.(message),
   };
-  const codec = new RedisEntryCodec({
-    compressionThreshold: options.compressionThreshold,
-    compressionLevel: options.compressionLevel,
-    compressionAlgorithm: options.compressionAlgorithm,
-    maxEntryBytes: options.maxEntryBytes,
-    sealer: options.encryption && new AesGcmSealer(options.encryption),
-    onOpenFailure: () => observer.decryptFailure?.(),
-  });
+  const codec = createRedisEntryCodec(options, observer);
   if (options.redis.tls?.rejectUnauthorized === false) {
     logger.warn('redis.tls.rejectUnauthorized is false: the Redis server certificate is not verified, so a man in the middle can read and change cached data');
   }

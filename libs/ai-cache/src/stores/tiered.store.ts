@@ -1,12 +1,11 @@
 import type { CacheEntry } from '../interfaces/cache-entry.interface';
 import type { CacheDriver } from '../interfaces/cache-stats.interface';
 import { compileGlob } from '../utils/glob';
-import type { FleetCoordination } from '../fleet/fleet-coordination.interface';
-import { KeyWatchers } from '../fleet/key-watchers';
-import { RedisFleetCoordination } from '../fleet/redis-fleet.coordination';
 import type { CacheStore, StoreDiagnostics, StoreHealth, StoreRead, StoreStats } from './cache-store.interface';
 import type { StoreLogger } from './circuit-breaker';
-import { TrackingCoherence } from './coherence/tracking.coherence';
+import type { FleetCoordination } from '../fleet/fleet-coordination.interface';
+import { ChangeFeed } from './coherence/change-feed';
+import { MemoryTiers } from './memory-tiers';
 import { MemoryStore } from './memory.store';
 import { PendingFills } from './pending-fills';
 import type { RedisStore } from './redis.store';
@@ -45,11 +44,9 @@ export class TieredStore implements CacheStore {
   private readonly redis: RedisStore;
   private readonly l1?: MemoryStore;
   private readonly outage?: MemoryStore;
-  /** Redis's reports of changes to our keys: for L1 (started at connect), and for fleet waiters (started on first need). */
-  private readonly coherence: TrackingCoherence;
-  private coherenceStarted = false;
-  private readonly watchers = new KeyWatchers();
-  private fleetCoordination?: FleetCoordination;
+  private readonly memory: MemoryTiers;
+  /** Redis's reports of changes: for L1 (started at connect), and for fleet waiters (started on first need). */
+  private readonly changes: ChangeFeed;
   private readonly fills = new PendingFills();
   private readonly connectTimeoutMs: number;
   private readonly logger?: StoreLogger;
@@ -59,16 +56,13 @@ export class TieredStore implements CacheStore {
     this.redis = options.redis;
     this.l1 = options.l1;
     this.outage = options.outage;
+    this.memory = new MemoryTiers(options.l1, options.outage);
     this.connectTimeoutMs = options.connectTimeoutMs;
     this.logger = options.logger;
-    const redis = this.redis;
-    this.coherence = new TrackingCoherence({
-      prefix: redis.prefix,
-      client: redis.client,
-      createSubscriber: (data) => redis.subscriberFor(data),
-      onKeys: (redisKeys) => this.forget(redisKeys.map((redisKey) => redisKey.slice(redis.prefix.length))),
-      onFlush: () => this.resync(),
-      onLive: () => this.resync(),
+    this.changes = new ChangeFeed({
+      redis: this.redis,
+      onKeys: (keys) => this.forget(keys),
+      onResync: () => this.clearMemory(),
       pingIntervalMs: options.coherence?.pingIntervalMs ?? 1000,
       pingTimeoutMs: options.coherence?.pingTimeoutMs ?? 1000,
       logger: options.logger,
@@ -82,37 +76,22 @@ export class TieredStore implements CacheStore {
 
   diagnostics(): StoreDiagnostics {
     const { consecutiveFailures: _current, ...breaker } = this.redis.breakerCounters();
-    const coherence = this.coherenceStarted ? this.coherence.counters() : undefined;
+    const coherence = this.changes.counters();
     return { breaker, coherence, degraded: this.redisFailing || (this.l1 !== undefined && coherence !== undefined && !coherence.live) };
   }
 
   /**
-   * Connects Redis and, when L1 is on, the coherence path, each bounded by the connect timeout;
-   * never rejects. Without L1 nothing could go stale in memory while Redis answers, so no coherence
-   * connection is opened unless fleet waiters need the change feed later.
+   * Connects Redis and, with L1, the coherence path, each bounded by the connect timeout; never
+   * rejects. Without L1 nothing could go stale in memory while Redis answers: no coherence
+   * connection is opened (unless fleet waiters need the change feed later).
    */
   async connect(): Promise<void> {
-    await Promise.all([this.redis.connect(), this.l1 ? this.startCoherence() : undefined]);
+    await Promise.all([this.redis.connect(), this.l1 ? this.changes.start(this.connectTimeoutMs) : undefined]);
   }
 
   /** Leases, failure markers and the change feed for fleet-wide single flight, over this store's Redis. */
   fleet(): FleetCoordination {
-    this.fleetCoordination ??= new RedisFleetCoordination({
-      redis: this.redis,
-      watchers: this.watchers,
-      startFeed: () => {
-        void this.startCoherence();
-        return true;
-      },
-      feedLive: () => this.coherenceStarted && this.coherence.live,
-    });
-    return this.fleetCoordination;
-  }
-
-  private startCoherence(): Promise<void> {
-    if (this.coherenceStarted) return Promise.resolve();
-    this.coherenceStarted = true;
-    return this.coherence.start(this.connectTimeoutMs);
+    return this.changes.fleet(this.connectTimeoutMs);
   }
 
   get(key: string): StoreRead | undefined | Promise<StoreRead | undefined> {
@@ -141,7 +120,7 @@ export class TieredStore implements CacheStore {
 
   async delete(key: string): Promise<boolean> {
     this.fills.spoil(key);
-    let removed = this.deleteFromMemory([key]) > 0;
+    let removed = this.memory.delete([key]) > 0;
     try {
       removed = (await this.redis.delete(key)) || removed;
       this.answered();
@@ -149,7 +128,7 @@ export class TieredStore implements CacheStore {
       this.failed(error);
     }
     // Again after Redis answered: a read that was in flight may have copied the old value meanwhile.
-    return this.deleteFromMemory([key]) > 0 || removed;
+    return this.memory.delete([key]) > 0 || removed;
   }
 
   async exists(key: string): Promise<boolean> {
@@ -175,31 +154,21 @@ export class TieredStore implements CacheStore {
 
   async stats(): Promise<StoreStats> {
     const remote = await this.redis.stats();
-    const l1 = this.l1?.memoryStats();
-    const outage = this.outage?.memoryStats();
-    return {
-      redis: remote.redis,
-      memory: {
-        entries: (l1?.entries ?? 0) + (outage?.entries ?? 0),
-        // The bound in force: L1's, or L1's plus the outage tier's while Redis fails or outage entries are kept.
-        maxEntries: (l1?.maxEntries ?? 0) + ((outage?.entries ?? 0) > 0 || this.redisFailing ? (outage?.maxEntries ?? 0) : 0),
-        bytes: (l1?.bytes ?? 0) + (outage?.bytes ?? 0),
-      },
-    };
+    return { redis: remote.redis, memory: this.memory.stats(this.redisFailing) };
   }
 
   /** Redis's PING, and degraded while L1 cannot hear every change (its copies then live at most memoryCacheMaxAge). */
   async health(): Promise<StoreHealth> {
     const health = await this.redis.health();
     if (health.connected) this.answered();
-    if (!health.connected || !this.l1 || this.coherence.live) return health;
-    const { unavailable } = this.coherence.counters();
+    if (!health.connected || !this.l1 || this.changes.live) return health;
+    const unavailable = this.changes.counters()?.unavailable;
     return { ...health, status: 'degraded', reason: unavailable ? `L1 coherence unavailable: ${unavailable}` : 'L1 coherence path down' };
   }
 
   /** Closes the coherence connections, Redis (only what it created) and the memory tiers' timers. */
   async close(): Promise<void> {
-    await this.coherence.close();
+    await this.changes.close();
     await this.redis.close();
     await Promise.all([this.l1?.close(), this.outage?.close()]);
   }
@@ -250,7 +219,7 @@ export class TieredStore implements CacheStore {
   private async invalidate(pattern: string): Promise<number> {
     const matches = compileGlob(pattern);
     this.fills.spoilMatching(matches);
-    const inMemory = new Set([...this.memoryKeys()].filter(matches));
+    const inMemory = new Set([...this.memory.keys()].filter(matches));
     const alsoInRedis = new Set<string>();
     let removedFromRedis = 0;
     try {
@@ -263,24 +232,17 @@ export class TieredStore implements CacheStore {
     }
     let removedOnlyFromMemory = 0;
     for (const key of inMemory) {
-      if (this.deleteFromMemory([key]) > 0 && !alsoInRedis.has(key)) removedOnlyFromMemory++;
+      if (this.memory.delete([key]) > 0 && !alsoInRedis.has(key)) removedOnlyFromMemory++;
     }
     // Entries copied into memory while the SCAN ran are stale too (uncounted: Redis counted them).
-    this.deleteFromMemory([...this.memoryKeys()].filter(matches));
+    this.memory.delete([...this.memory.keys()].filter(matches));
     return removedFromRedis + removedOnlyFromMemory;
   }
 
   /** Someone else changed these keys in Redis. */
   private forget(keys: string[]): void {
     for (const key of keys) this.fills.spoil(key);
-    this.deleteFromMemory(keys);
-    this.watchers.notify(keys);
-  }
-
-  /** Everything may have changed (a flush, or reports may have been missed while the feed was down). */
-  private resync(): void {
-    this.clearMemory();
-    this.watchers.notifyAll();
+    this.memory.delete(keys);
   }
 
   /** Redis's answer, noting that it answered; or, when it cannot, what memory says. */
@@ -315,21 +277,5 @@ export class TieredStore implements CacheStore {
     this.fills.spoilMatching(() => true);
     void this.l1?.clear();
     void this.outage?.clear();
-  }
-
-  private *memoryKeys(): Iterable<string> {
-    if (this.l1) yield* this.l1.keys();
-    if (this.outage) yield* this.outage.keys();
-  }
-
-  /** Removes the keys from both memory tiers; returns how many distinct keys were there. */
-  private deleteFromMemory(keys: Iterable<string>): number {
-    let removed = 0;
-    for (const key of keys) {
-      const fromL1 = this.l1?.deleteMany([key]) ?? 0;
-      const fromOutage = this.outage?.deleteMany([key]) ?? 0;
-      if (fromL1 + fromOutage > 0) removed++;
-    }
-    return removed;
   }
 }

@@ -2,25 +2,19 @@ import { Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { AIResponseCacheService } from '../ai-response-cache.service';
 import { resolveCacheOptions } from '../cache-options.resolver';
-import { CacheMonitorService } from '../monitor/cache-monitor.service';
+import { createCacheMonitor } from '../monitor/cache-monitor.providers';
 import { MemoryStore } from '../stores/memory.store';
 import type { StreamOutcome } from './cached-stream';
+import { collect } from './streams.spec-support';
 
 function setup() {
   const resolved = resolveCacheOptions({});
-  const monitor = new CacheMonitorService(resolved);
   const store = new MemoryStore({ maxEntries: resolved.maxSize, maxBytes: resolved.maxBytes, purgeIntervalMs: 0 });
-  monitor.attachStore(store);
+  const monitor = createCacheMonitor(resolved, { store });
   return { cache: new AIResponseCacheService(resolved, store, monitor), monitor };
 }
 
 const request = { text: 'tell me a story', operation: 'story' };
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of iterable) items.push(item);
-  return items;
-}
 
 /** An upstream that counts its starts and yields `items`, failing after `failAfter` of them if set. */
 function upstream(items: string[], failAfter?: number) {

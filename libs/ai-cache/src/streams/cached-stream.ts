@@ -1,5 +1,5 @@
 import type { Subscribable } from 'rxjs';
-import type { CacheCallOptions } from '../ai-response-cache.service';
+import type { CacheCallOptions } from '../calls/cache-call.types';
 import type { CacheTier } from '../stores/cache-store.interface';
 import { describeType } from '../utils/type-guards';
 import type { StreamFlights } from './stream-flights';
@@ -24,21 +24,18 @@ export interface CacheStreamOptions<T> extends CacheCallOptions<T[]> {
   label?: string;
 }
 
-/** What a cached stream needs from the service: the request's key, built once, and the service's own read and write. */
+/** What a cached stream needs from the call path: the prepared call's flight, its read phase and its settle. */
 export interface CachedStreamPort {
   readonly flights: StreamFlights;
   /** The single-flight key (calls that never write have their own). */
   readonly flightKey: string;
-  /** The operation, for log lines. */
-  readonly operation: string;
-  /** The cached entry (reported to the monitor as a lookup), or undefined on a miss. */
-  read(): Promise<{ value: unknown; tier: CacheTier } | undefined>;
-  /** Removes the entry (forceRefresh). */
-  drop(): Promise<unknown>;
-  /** Stores a complete recording; throws for items that cannot be cached. */
-  write(items: unknown[], computeMs: number): Promise<unknown>;
-  readonly monitor: { recordCoalescedWait(): void; recordComputation(): void; recordError(): void };
-  readonly logger: { warn(message: string): void };
+  readonly onOutcome?: (outcome: StreamOutcome) => void;
+  /** The entry to replay (forceRefresh drops it, noCache skips it), or undefined on a miss. */
+  answer(): Promise<{ value: unknown; tier: CacheTier } | undefined>;
+  /** This iteration joined a running recording. */
+  joined(): void;
+  /** A complete recording: counted, and written unless the call says not to. Never throws. */
+  settle(items: unknown[], computeMs: number): Promise<void>;
 }
 
 /**
@@ -46,8 +43,8 @@ export interface CachedStreamPort {
  * iteration is one cached call: a hit replays the stored array, a miss records the upstream while
  * it is read (identical concurrent calls share it), and only a complete stream is stored.
  */
-export function cachedStream<T>(start: () => StreamSource<T>, options: CacheStreamOptions<T>, port: CachedStreamPort): AsyncIterable<T> {
-  return { [Symbol.asyncIterator]: () => new CachedStreamIterator<T>(start, options, port) };
+export function cachedStream<T>(start: () => StreamSource<T>, port: CachedStreamPort): AsyncIterable<T> {
+  return { [Symbol.asyncIterator]: () => new CachedStreamIterator<T>(start, port) };
 }
 
 class CachedStreamIterator<T> implements AsyncIterator<T, undefined> {
@@ -57,7 +54,6 @@ class CachedStreamIterator<T> implements AsyncIterator<T, undefined> {
 
   constructor(
     private readonly start: () => StreamSource<T>,
-    private readonly options: CacheStreamOptions<T>,
     private readonly port: CachedStreamPort,
   ) {}
 
@@ -86,23 +82,19 @@ class CachedStreamIterator<T> implements AsyncIterator<T, undefined> {
   }
 
   private async open(): Promise<StreamCursor<T>> {
-    const { options, port } = this;
-    if (options.forceRefresh) {
-      await port.drop();
-    } else if (!options.noCache) {
-      const found = await port.read();
-      // Anything but an array under this key is not a recorded stream: a miss, replaced on completion.
-      if (found && Array.isArray(found.value)) {
-        options.onOutcome?.({ status: 'hit', tier: found.tier });
-        return this.adopt(arrayCursor(found.value as T[]));
-      }
+    const { port } = this;
+    const found = await port.answer();
+    // Anything but an array under this key is not a recorded stream: a miss, replaced on completion.
+    if (found && Array.isArray(found.value)) {
+      port.onOutcome?.({ status: 'hit', tier: found.tier });
+      return this.adopt(arrayCursor(found.value as T[]));
     }
     // Left while the lookup ran: never start an upstream nobody will read.
     if (this.released) return arrayCursor([]);
 
     const { recording, joined } = port.flights.join(port.flightKey, ({ onSettled }) => this.record(onSettled));
-    if (joined) port.monitor.recordCoalescedWait();
-    options.onOutcome?.({ status: joined ? 'coalesced' : 'miss' });
+    if (joined) port.joined();
+    port.onOutcome?.({ status: joined ? 'coalesced' : 'miss' });
     return this.adopt(recording.cursor());
   }
 
@@ -113,24 +105,8 @@ class CachedStreamIterator<T> implements AsyncIterator<T, undefined> {
   }
 
   private record(onSettled: () => void): StreamRecording<T> {
-    const { options, port } = this;
     const started = performance.now();
-    const hooks: RecordingHooks = {
-      onSettled,
-      onComplete: async (snapshots: unknown[]) => {
-        const computeMs = performance.now() - started;
-        port.monitor.recordComputation();
-        if (options.noStore) return;
-        try {
-          if (options.unless?.(snapshots as T[]) === true) return;
-          await port.write(snapshots, computeMs);
-        } catch (error) {
-          // The stream reached its consumers; an item we cannot encode must not fail it.
-          port.monitor.recordError();
-          port.logger.warn(`Not caching the stream of ${options.label ?? `'${port.operation}'`}: ${(error as Error).message}`);
-        }
-      },
-    };
+    const hooks: RecordingHooks = { onSettled, onComplete: (snapshots) => this.port.settle(snapshots, performance.now() - started) };
     const source = this.start();
     // Subscribable first: an Observable that is also async-iterable (rxjs 8) keeps its push semantics.
     if (isSubscribable(source)) return StreamRecording.fromObservable(source, hooks);

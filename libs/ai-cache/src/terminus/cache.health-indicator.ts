@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { CacheMonitorService } from '../monitor/cache-monitor.service';
+import type { CacheDriver } from '../interfaces/cache-stats.interface';
 import type { CacheAlert } from '../monitor/monitor.types';
 
 export interface CacheHealthCheckOptions {
@@ -16,7 +17,7 @@ export interface CacheHealthCheckOptions {
 export interface CacheHealthDetails {
   [detail: string]: unknown;
   cacheStatus: 'up' | 'degraded' | 'down';
-  driver: 'memory' | 'redis';
+  driver: CacheDriver;
   redis?: { connected: boolean; latencyMs?: number };
   hitRatio: number;
   alerts: CacheAlert[];

@@ -3,8 +3,9 @@ import { convertArrayToReadableStream, MockLanguageModelV3 } from 'ai/test';
 import { type CacheApp, startCacheApp } from '../../../../../test/support/cache-app';
 import { AIResponseCacheService } from '../../ai-response-cache.service';
 import { aiCacheMiddleware } from '../../ai-sdk';
-import { AICacheContext } from '../../decorators/ai-cache.context';
+import { AICacheContext } from '../../context/ai-cache.context';
 import type { LanguageModelGenerateResult, LanguageModelStreamPart } from './ai-sdk.types';
+import { collect } from '../../streams/streams.spec-support';
 
 const MIDDLEWARE = Symbol('MIDDLEWARE');
 const TIMESTAMP = new Date('2025-03-04T05:06:07.000Z');
@@ -31,12 +32,6 @@ function parts(pieces: string[], { finish = true, error = false } = {}): Languag
     { type: 'text-end', id: 't1' },
     ...(finish ? [{ type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage } as LanguageModelStreamPart] : []),
   ];
-}
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of iterable) items.push(item);
-  return items;
 }
 
 async function read<T>(stream: ReadableStream<T>): Promise<T[]> {

@@ -3,7 +3,7 @@ import type { ChatGeneration } from '@langchain/core/outputs';
 import { FakeListChatModel, FakeStreamingChatModel } from '@langchain/core/utils/testing';
 import { type CacheApp, startCacheApp } from '../../../../../test/support/cache-app';
 import { AIResponseCacheService } from '../../ai-response-cache.service';
-import { AICacheContext } from '../../decorators/ai-cache.context';
+import { AICacheContext } from '../../context/ai-cache.context';
 import { LangChainAICache } from '../../langchain';
 
 const LLM_CACHE = Symbol('LLM_CACHE');

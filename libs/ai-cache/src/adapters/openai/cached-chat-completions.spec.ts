@@ -6,8 +6,9 @@ import { type CacheApp, startCacheApp } from '../../../../../test/support/cache-
 import { chatChunks, chatCompletion, replyJson, replySse } from '../../../../../test/support/chat-completions-stub';
 import { type JsonStubServer, type RecordedRequest, startJsonStubServer } from '../../../../../test/support/json-stub-server';
 import { AIResponseCacheService } from '../../ai-response-cache.service';
-import { AICacheContext } from '../../decorators/ai-cache.context';
+import { AICacheContext } from '../../context/ai-cache.context';
 import { type AICachedOpenAI, chatCompletionRequest, withAICache } from '../../openai';
+import { collect } from '../../streams/streams.spec-support';
 
 const AI_CLIENT = Symbol('AI_CLIENT');
 const messages = [
@@ -16,12 +17,6 @@ const messages = [
 ];
 const plain = { model: 'gpt-4o-mini', messages, temperature: 0 };
 const streamed = { ...plain, stream: true as const };
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of iterable) items.push(item);
-  return items;
-}
 
 /** Reads a `toReadableStream()` (newline-separated JSON) back into chunks. */
 async function readNdjson(stream: ReadableStream<Uint8Array>): Promise<unknown[]> {

@@ -1,5 +1,6 @@
 import { Stream } from 'openai/streaming';
 import { replayAsSdkStream } from './sdk-stream';
+import { collect } from '../../streams/streams.spec-support';
 
 /** A source that records what its reader did. */
 function source(items: number[], failFirst = false) {
@@ -17,12 +18,6 @@ function source(items: number[], failFirst = false) {
     }),
   };
   return { iterable, log };
-}
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of iterable) items.push(item);
-  return items;
 }
 
 describe('replayAsSdkStream', () => {

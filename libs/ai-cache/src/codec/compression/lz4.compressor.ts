@@ -24,7 +24,7 @@ export function lz4Compressor(): Compressor {
     compress: (data) => lz4.compressSync(data),
     decompress: (data, maxOutputBytes) => {
       // The size prefix is what lz4 allocates: check it first, so a forged one cannot make us
-      // allocate gigabytes (measured: a 2 GiB prefix on a 21-byte block takes 2.6 s to refuse).
+      // allocate gigabytes (a 2 GiB prefix on a 21-byte block takes seconds to refuse otherwise).
       if (data.length < SIZE_PREFIX_BYTES) throw new RangeError('lz4: truncated block');
       const declared = data.readUInt32LE(0);
       if (declared > maxOutputBytes) throw new RangeError(`lz4: block declares ${declared} bytes, above the ${maxOutputBytes}-byte cap`);

@@ -1,22 +1,13 @@
 import * as zlib from 'node:zlib';
 import { type Compressor, CompressorUnavailableError } from './compressor';
 
-/**
- * Output buffer size for inflating `compressedBytes`: zlib's default allocates a fresh 16 KB buffer
- * per call, 8× what a ~1 KB compressed response needs, on every compressed Redis hit. Four times the
- * input (text rarely inflates more), as a power of two from 4 KB to 64 KB.
- */
-function chunkSizeFor(compressedBytes: number): number {
-  return Math.min(64 * 1024, Math.max(4 * 1024, 2 ** Math.ceil(Math.log2(compressedBytes * 4))));
-}
-
 /** deflate-raw: the default, no native dependency, zlib's speed/size balance at level 6. */
 export const deflateCompressor: Compressor = {
   algorithm: 'deflate',
   tag: 1,
   compress: (data, level) => zlib.deflateRawSync(data, { level }),
   decompress: (data, maxOutputBytes) =>
-    zlib.inflateRawSync(data, { maxOutputLength: maxOutputBytes, chunkSize: chunkSizeFor(data.length) }),
+    zlib.inflateRawSync(data, { maxOutputLength: maxOutputBytes }),
 };
 
 /** brotli: smaller than deflate, much slower to write at high qualities (level 1–9 maps to quality 1–9). */
@@ -31,7 +22,7 @@ export const brotliCompressor: Compressor = {
         [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length,
       },
     }),
-  decompress: (data, maxOutputBytes) => zlib.brotliDecompressSync(data, { maxOutputLength: maxOutputBytes, chunkSize: chunkSizeFor(data.length) }),
+  decompress: (data, maxOutputBytes) => zlib.brotliDecompressSync(data, { maxOutputLength: maxOutputBytes }),
 };
 
 type ZstdZlib = {
