@@ -13,6 +13,7 @@ import { codecScenarios } from './scenarios/codecs.scenario';
 import { coalescingScenarios } from './scenarios/coalescing.scenario';
 import { compressionScenarios } from './scenarios/compression.scenario';
 import { decoratorScenarios } from './scenarios/decorator.scenario';
+import { fleetScenarios } from './scenarios/fleet.scenario';
 import { keyBuildScenarios } from './scenarios/key-build.scenario';
 import { memoryDriverScenarios } from './scenarios/memory-driver.scenario';
 import { monitorCostScenarios } from './scenarios/monitor-cost.scenario';
@@ -36,6 +37,7 @@ export const SCENARIO_MODULES: Record<string, (ctx: BenchContext) => Promise<Sce
   codecs: codecScenarios,
   monitor: monitorCostScenarios,
   coalescing: coalescingScenarios,
+  fleet: fleetScenarios,
   bytes: bytesPerEntryScenarios,
   decorator: decoratorScenarios,
   adapters: adapterScenarios,

@@ -173,9 +173,9 @@ describe.each<Driver>(['memory', 'redis'])('AICacheContext per-call controls (%s
         expect(AICacheContext.controls()).toEqual({ tenant: 'outer', noStore: false });
         await answers.summarize('nested');
         await answers.summarize('nested');
-        expect(AICacheContext.outcome()).toEqual({ hits: 1, misses: 1, coalesced: 0 });
+        expect(AICacheContext.outcome()).toEqual({ hits: 1, misses: 1, coalesced: 0, stale: 0, semantic: 0 });
       });
-      expect(AICacheContext.outcome()).toEqual({ hits: 1, misses: 2, coalesced: 0 });
+      expect(AICacheContext.outcome()).toEqual({ hits: 1, misses: 2, coalesced: 0, stale: 0, semantic: 0 });
     });
     expect(await AICacheContext.run({ tenant: 'outer' }, () => answers.summarize('nested'))).toMatchObject({ run: 2 });
     expect(AICacheContext.outcome()).toBeUndefined();

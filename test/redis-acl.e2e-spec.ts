@@ -18,6 +18,8 @@ const summarize = (text: string) => ({ text, operation: 'summarize', options: { 
 const app: RedisAclUser = { name: 'cache_app', password: randomBytes(12).toString('hex'), rules: redisAclRuleFor(NAMESPACE) };
 // ACL rules apply in order: `-info` after the rule takes INFO away again.
 const noInfo: RedisAclUser = { name: 'cache_noinfo', password: randomBytes(12).toString('hex'), rules: `${redisAclRuleFor(NO_INFO_NAMESPACE)} -info` };
+const NO_SCRIPTS_NAMESPACE = 'acl_noscripts';
+const noScripts: RedisAclUser = { name: 'cache_noscripts', password: randomBytes(12).toString('hex'), rules: `${redisAclRuleFor(NO_SCRIPTS_NAMESPACE)} -evalsha -eval` };
 
 describe('the module as a restricted Redis ACL user (real redis-server)', () => {
   let server: RedisServer;
@@ -36,7 +38,7 @@ describe('the module as a restricted Redis ACL user (real redis-server)', () => 
   const refusalsFor = async (user: RedisAclUser): Promise<AclLogEntry[]> => (await server.aclLog()).filter((entry) => entry.username === user.name);
 
   beforeAll(async () => {
-    server = await startRedis({ aclUsers: [app, noInfo] });
+    server = await startRedis({ aclUsers: [app, noInfo, noScripts] });
   });
 
   afterEach(async () => {
@@ -91,6 +93,37 @@ describe('the module as a restricted Redis ACL user (real redis-server)', () => 
     expect(await b.cache.getOrCompute(summarize('lazy'), compute)).toBe('computed 1');
     expect(computed).toBe(1);
     expect(await refusalsFor(app)).toEqual([]);
+  });
+
+  it('fleet-wide single flight runs within the rule: concurrent misses on two instances compute once', async () => {
+    const a = await boot(app, { memoryCacheSize: 0 });
+    const b = await boot(app, { memoryCacheSize: 0 });
+    let computed = 0;
+    const slowModel = async () => {
+      computed++;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return 'once';
+    };
+    const answers = await Promise.all([a.cache.getOrCompute(summarize('fleet'), slowModel), b.cache.getOrCompute(summarize('fleet'), slowModel)]);
+    expect(answers).toEqual(['once', 'once']);
+    expect(computed).toBe(1);
+    expect(a.monitor.getCounters().fleetWaits + b.monitor.getCounters().fleetWaits).toBe(1);
+    expect(await refusalsFor(app)).toEqual([]);
+  });
+
+  it('a user denied scripts: getOrCompute still answers and caches, single flight is per process, Redis stays in use', async () => {
+    const { cache, monitor } = await boot(noScripts, { namespace: NO_SCRIPTS_NAMESPACE, memoryCacheSize: 0 });
+    let computed = 0;
+    const compute = async () => `computed ${++computed}`;
+    expect(await cache.getOrCompute(summarize('no scripts'), compute)).toBe('computed 1');
+    expect(await cache.getOrCompute(summarize('no scripts'), compute)).toBe('computed 1');
+    expect(await cache.getOrCompute(summarize('another'), compute)).toBe('computed 2');
+    expect(await cache.getCachedResponse(summarize('no scripts'))).toMatchObject({ tier: 'redis' });
+    expect(monitor.getCounters().errors).toBe(0);
+    expect((await monitor.getHealth()).status).toBe('up');
+    // The script was refused once; after that the library no longer asks.
+    const refusals = await refusalsFor(noScripts);
+    expect(refusals.map((entry) => entry.object)).toEqual(['evalsha']);
   });
 
   it('invalidateByOperation / invalidatePattern / invalidateAll, seen by the other instance’s L1', async () => {

@@ -3,12 +3,12 @@
  * model once; a plain get-then-set cache calls it once per caller. The compute takes 50 ms (a fast
  * model); every repetition uses a new request so that each one starts cold.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchContext } from '../support/bench-context';
 import { createCacheableLruCache, createNestRedisCacheManager, createOurCache } from '../support/contexts';
 import { aiRequest, aiResponse } from '../support/fixtures';
 import type { RepMeasurement } from '../support/measure';
 import { runScenario, type ScenarioResult } from '../support/scenario';
+import { countModelCalls } from '../support/stampede';
 
 const COMPUTE_MS = 50;
 const TTL_MS = 3600_000;
@@ -22,17 +22,9 @@ export async function coalescingScenarios(ctx: BenchContext): Promise<ScenarioRe
   let family = 100;
 
   /** Fires `callers` identical calls at once and counts how many times the model ran. */
-  const stampede = async (call: (compute: () => Promise<unknown>, rep: number) => Promise<unknown>): Promise<RepMeasurement> => {
+  const stampede = (call: (compute: () => Promise<unknown>, rep: number) => Promise<unknown>): Promise<RepMeasurement> => {
     const rep = family++;
-    let computes = 0;
-    const compute = async () => {
-      computes++;
-      await sleep(COMPUTE_MS);
-      return aiResponse(rep);
-    };
-    const answers = await Promise.all(Array.from({ length: callers }, () => call(compute, rep)));
-    if (answers.some((answer) => answer === undefined || answer === null)) throw new Error('coalescing: a caller got no answer');
-    return { value: computes };
+    return countModelCalls('coalescing', COMPUTE_MS, aiResponse(rep), (compute) => Array.from({ length: callers }, () => call(compute, rep)));
   };
 
   try {

@@ -43,8 +43,8 @@ async function main() {
         const settled = await Promise.allSettled(
           Array.from({ length: message.n }, async () => {
             const callStarted = Date.now();
-            const value = await cache.getOrCompute(message.request, model(message), message.callOptions ?? {});
-            return { value, ms: Date.now() - callStarted };
+            const outcome = await cache.getOrComputeWithStatus(message.request, model(message), message.callOptions ?? {});
+            return { value: outcome.value, status: outcome.status, ms: Date.now() - callStarted };
           }),
         );
         process.send({
@@ -52,7 +52,9 @@ async function main() {
           id: message.id,
           ms: Date.now() - started,
           results: settled.map((outcome) =>
-            outcome.status === 'fulfilled' ? { ok: true, value: outcome.value.value, ms: outcome.value.ms } : { ok: false, error: String(outcome.reason && outcome.reason.message) },
+            outcome.status === 'fulfilled'
+              ? { ok: true, value: outcome.value.value, status: outcome.value.status, ms: outcome.value.ms }
+              : { ok: false, error: String(outcome.reason && outcome.reason.message) },
           ),
         });
       } else if (message.cmd === 'lookup') {

@@ -25,7 +25,7 @@ export interface ComputeReport {
 
 export interface BurstResult {
   ms: number;
-  results: Array<{ ok: true; value: { answer: string; by: number; at: number }; ms: number } | { ok: false; error: string }>;
+  results: Array<{ ok: true; value: { answer: string; by: number; at: number }; status: 'hit' | 'stale' | 'miss' | 'coalesced'; ms: number } | { ok: false; error: string }>;
 }
 
 export interface FleetInstance {

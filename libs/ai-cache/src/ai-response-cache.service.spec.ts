@@ -47,6 +47,16 @@ describe('AIResponseCacheService (memory driver)', () => {
       expect(await cache.exists('a')).toBe(false);
     });
 
+    it('refuses generic keys starting with # (the library keeps its leases and markers there)', async () => {
+      const { cache, store } = setup();
+      for (const call of [() => cache.set('#lease:x', 1), () => cache.get('#x'), () => cache.delete('#x'), () => cache.exists('#x'), () => cache.getTtl('#x')]) {
+        await expect(call()).rejects.toThrow(/must not start with '#'/);
+      }
+      expect(store.memoryStats().entries).toBe(0);
+      await cache.set('a#b', 1); // only a leading # is reserved
+      expect(await cache.get('a#b')).toBe(1);
+    });
+
     it('treats an entry nested too deep to copy as corrupted: a miss, counted and removed, never a throw', async () => {
       const { cache, monitor, store } = setup();
       const depth = 100_000;

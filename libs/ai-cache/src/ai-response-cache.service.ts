@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CACHE_STORE, RESOLVED_CACHE_OPTIONS } from './cache.constants';
 import { resolveTtl } from './cache-options.resolver';
-import { CacheCalls } from './calls/cache-calls';
+import { CacheCalls, isStale } from './calls/cache-calls';
 import type { CacheCallOptions, CacheOutcome, CacheScopeOptions } from './calls/cache-call.types';
 import type { StoreAccess } from './calls/store-access';
 import type { AIRequest, CachedResponse, CacheResponseOptions } from './interfaces/ai-request.interface';
@@ -12,6 +12,7 @@ import { CacheMonitorService } from './monitor/cache-monitor.service';
 import type { PerformanceSummary } from './monitor/monitor-reports.types';
 import type { CacheStore } from './stores/cache-store.interface';
 import type { CacheStreamOptions, StreamSource } from './streams/cached-stream';
+import { INTERNAL_KEY_MARK, isInternalKey } from './stores/internal-keys';
 import { msToWholeSeconds } from './utils/duration';
 
 export type { CacheCallOptions, CacheOutcome, CacheScopeOptions } from './calls/cache-call.types';
@@ -111,6 +112,7 @@ export class AIResponseCacheService {
             tier: hit.tier,
             compressed: hit.entry.compressed,
             textLength: hit.entry.textLength ?? textLength,
+            ...(isStale(hit) && { stale: true as const }),
           },
     );
   }
@@ -206,4 +208,6 @@ function assertGenericKey(key: unknown): asserts key is string {
   if (typeof key !== 'string' || key.length === 0 || key.length > MAX_GENERIC_KEY_LENGTH) {
     throw new TypeError(`Cache key must be a non-empty string of at most ${MAX_GENERIC_KEY_LENGTH} characters, got ${typeof key === 'string' ? `${key.length} characters` : typeof key}`);
   }
+  // The library's own keys (fleet leases, failure markers) start with it: a generic key must not reach them.
+  if (isInternalKey(key)) throw new TypeError(`Cache key must not start with '${INTERNAL_KEY_MARK}' (reserved for the library's own keys), got '${key.slice(0, 40)}'`);
 }

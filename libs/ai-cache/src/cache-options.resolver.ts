@@ -21,6 +21,7 @@ import type { ResolvedCacheOptions } from './interfaces/resolved-cache-options.i
 import { COMPRESSION_ALGORITHMS, compressorFor } from './codec/compression/compressor.registry';
 import type { CompressionAlgorithm } from './codec/compression/compressor';
 import { resolveEncryption } from './encryption.options';
+import { resolveFlightOptions } from './flight.options';
 import { resolveRedisTls } from './redis-tls.options';
 import { resolveStoreOption } from './stores/custom-store.option';
 import { parseDurationSeconds } from './utils/duration';
@@ -42,7 +43,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'driver', 'redis', 'namespace', 'defaultTtl', 'operationTtls', 'maxSize', 'maxBytes', 'memoryCacheSize',
   'memoryCacheMaxBytes', 'memoryCacheMaxAge', 'textHashThreshold', 'compressionThreshold', 'compressionLevel',
   'compressionAlgorithm', 'maxEntryBytes', 'textSizeTiers',
-  'readableKeys', 'encryption', 'monitoring', 'store',
+  'readableKeys', 'encryption', 'monitoring', 'store', 'singleFlight', 'staleWhileRevalidate', 'refreshAhead',
 ]);
 const KNOWN_REDIS_OPTIONS: ReadonlySet<string> = new Set(['url', 'tls', 'cluster', 'client', 'connectTimeoutMs', 'commandTimeoutMs']);
 const KNOWN_MONITORING_OPTIONS: ReadonlySet<string> = new Set([
@@ -233,6 +234,7 @@ export function resolveCacheOptions(options: CacheModuleOptions | undefined | nu
     textSizeTiers: resolveTextSizeTiers(plainObject(raw.textSizeTiers, 'textSizeTiers')),
     readableKeys: raw.readableKeys === true,
     encryption: resolveEncryption(raw.encryption),
+    ...resolveFlightOptions(raw, driver),
     monitoring: resolveMonitoring(plainObject(raw.monitoring, 'monitoring')),
   };
 }

@@ -69,8 +69,35 @@ export function cacheOptionsFromEnv(env: Env = process.env): CacheModuleOptions 
     maxEntryBytes: numeric(read(env, 'CACHE_MAX_ENTRY_BYTES')) as number | undefined,
     readableKeys: readableKeys === undefined ? undefined : ((readableKeys === 'true' || readableKeys === '1' ? true : readableKeys) as boolean),
     encryption: encryptionFromEnv(env),
+    ...flightFromEnv(env),
     monitoring: Object.keys(monitoring).length > 0 ? monitoring : undefined,
   }) as CacheModuleOptions;
+}
+
+/**
+ * `singleFlight.*`, `staleWhileRevalidate` (seconds or a duration), `refreshAhead` (`true`, `false`, or
+ * XFetch's beta as a number); values that are not what they should be are passed on for the resolver
+ * to name.
+ */
+function flightFromEnv(env: Env): Pick<CacheModuleOptions, 'singleFlight' | 'staleWhileRevalidate' | 'refreshAhead'> {
+  const fleet = read(env, 'CACHE_SINGLE_FLIGHT_FLEET');
+  const singleFlight = compact({
+    fleet: fleet === undefined ? undefined : ((fleet === 'true' ? true : fleet === 'false' ? false : fleet) as boolean),
+    leaseMs: numeric(read(env, 'CACHE_SINGLE_FLIGHT_LEASE_MS')) as number | undefined,
+    maxWaitMs: numeric(read(env, 'CACHE_SINGLE_FLIGHT_MAX_WAIT_MS')) as number | undefined,
+  });
+  const refreshAhead = read(env, 'CACHE_REFRESH_AHEAD');
+  const beta = numeric(refreshAhead);
+  return compact({
+    singleFlight: Object.keys(singleFlight).length > 0 ? singleFlight : undefined,
+    staleWhileRevalidate: numeric(read(env, 'CACHE_STALE_WHILE_REVALIDATE')),
+    refreshAhead:
+      refreshAhead === undefined ? undefined
+      : refreshAhead === 'true' ? true
+      : refreshAhead === 'false' ? false
+      : typeof beta === 'number' ? { beta }
+      : (refreshAhead as unknown as boolean),
+  });
 }
 
 /** `monitoring.*` thresholds; the resolver validates them like any other option (and names them). */

@@ -9,6 +9,7 @@ export { CacheModule } from './cache.module';
 export { cacheConfig } from './cache.config';
 export { CacheOptionsError } from './cache-options.error';
 export * from './interfaces';
+export type { RefreshAheadInput, SingleFlightOptions } from './flight.options';
 
 // ---- the cache ----
 export { AIResponseCacheService, type CacheOutcome, type CacheCallOptions, type CacheScopeOptions } from './ai-response-cache.service';

@@ -39,7 +39,7 @@ describe('adapterCall', () => {
       });
       return { outer, here: AICacheContext.outcome() };
     });
-    expect(counted).toEqual({ outer: { hits: 1, misses: 1, coalesced: 0 }, here: { hits: 1, misses: 1, coalesced: 0 } });
+    expect(counted).toEqual({ outer: { hits: 1, misses: 1, coalesced: 0, stale: 0, semantic: 0 }, here: { hits: 1, misses: 1, coalesced: 0, stale: 0, semantic: 0 } });
     expect(() => recordAdapterOutcome(adapterCall(adapter), 'coalesced')).not.toThrow();
   });
 });

@@ -4,8 +4,12 @@ import type { CacheTier } from '../stores/cache-store.interface';
 /** How a `getOrComputeWithStatus` call was answered. */
 export interface CacheOutcome<T> {
   value: T;
-  /** `hit`: served from the cache; `miss`: this call computed; `coalesced`: waited for an identical call's computation. */
-  status: 'hit' | 'miss' | 'coalesced';
+  /**
+   * `hit`: served from the cache; `stale`: served from the cache past its TTL, inside its stale window
+   * (a background refresh is under way); `miss`: this call computed; `coalesced`: got an identical
+   * call's computation (in this process, or another instance's through the fleet's lease).
+   */
+  status: 'hit' | 'stale' | 'miss' | 'coalesced';
   /** The tier that answered a hit. */
   tier?: CacheTier;
 }
@@ -43,6 +47,10 @@ export interface CallControls<T = unknown> {
   readonly unless?: (result: T) => boolean;
   /** Names the caller in log lines, e.g. `'Svc.method'`. */
   readonly label?: string;
+  /** Seconds of stale window for what this call writes; undefined: the module's. */
+  readonly staleWhileRevalidate?: number;
+  /** Refresh-ahead for this call; false: off; undefined: the module's. */
+  readonly refreshAhead?: { beta: number } | false;
 }
 
 /**
@@ -68,4 +76,10 @@ export interface PreparedCall<T = unknown> {
   readonly unless?: (result: T) => boolean;
   /** Names the caller in log lines (default: the operation). */
   readonly label?: string;
+  /** Seconds the entry this call writes is kept (and answered stale) past its TTL. */
+  readonly staleSeconds: number;
+  /** XFetch's beta when this call refreshes its entry ahead of expiry. */
+  readonly refreshAhead?: { beta: number };
+  /** Whether a miss goes through the fleet's lease (it writes, and the module's fleet is on). */
+  readonly fleet: boolean;
 }

@@ -69,15 +69,27 @@ describe('CacheCalls', () => {
       expect(await store.exists(calls.prepare(request).key)).toBe(false);
     });
 
-    it('judges an entry inside a stale window (past expiresAt, before staleUntil) not fresh: the call computes', async () => {
-      const { calls, store } = setup();
-      const call = calls.prepare(request);
+    it('answers an entry inside its stale window (past expiresAt, before staleUntil) at once, stale, and refreshes it once in the background', async () => {
+      const { calls, store, monitor } = setup();
+      const call = calls.prepare(request, { staleWhileRevalidate: 60 });
       const now = Date.now();
       store.hold(call.key, { value: 'old', cachedAt: now - 10_000, expiresAt: now - 1000, staleUntil: now + 60_000, compressed: false, size: 5 });
+      // Streams take no stale answers; promise calls do.
       expect(await calls.answer(call)).toBeUndefined();
-      expect(await calls.getOrCompute(call, () => 'new')).toEqual({ value: 'new', status: 'miss' });
-      store.hold(call.key, { value: 'fresh', cachedAt: now, expiresAt: now + 30_000, staleUntil: now + 60_000, compressed: false, size: 7 });
-      expect(await calls.answer(call)).toMatchObject({ value: 'fresh' });
+      let computes = 0;
+      const slow = () => new Promise<string>((resolve) => setTimeout(() => resolve(`new ${++computes}`), 20));
+      const answers = await Promise.all([calls.getOrCompute(call, slow), calls.getOrCompute(call, slow)]);
+      expect(answers).toEqual([
+        { value: 'old', status: 'stale', tier: 'memory' },
+        { value: 'old', status: 'stale', tier: 'memory' },
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      expect(computes).toBe(1);
+      expect(await calls.getOrCompute(call, slow)).toMatchObject({ value: 'new 1', status: 'hit' });
+      expect(monitor.getCounters()).toMatchObject({ staleAnswers: 2, backgroundRefreshes: 1 });
+      // The refreshed entry carries the call's stale window again.
+      const held = store.get(call.key)!.entry;
+      expect(held.staleUntil - held.expiresAt).toBe(60_000);
     });
   });
 

@@ -1,6 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CACHE_STORE, RESOLVED_CACHE_OPTIONS } from '../cache.constants';
 import { resolveTtl } from '../cache-options.resolver';
+import { shouldRefreshEarly } from '../fleet/freshness';
+import type { FleetOutcome } from '../fleet/fleet-flight';
+import { resolveRefreshAhead, resolveStaleWindow } from '../flight.options';
 import type { AIRequest } from '../interfaces/ai-request.interface';
 import type { ResolvedCacheOptions } from '../interfaces/resolved-cache-options.interface';
 import { type BuiltKey, CacheKeyBuilder } from '../keys/cache-key.builder';
@@ -10,6 +13,7 @@ import { cachedStream, type StreamOutcome, type StreamSource } from '../streams/
 import { StreamFlights } from '../streams/stream-flights';
 import { AsyncCoalescer } from '../utils/coalesce-async';
 import type { CacheCallOptions, CacheOutcome, CallControls, PreparedCall } from './cache-call.types';
+import { FleetRunner } from './fleet-runner';
 import { type Hit, StoreAccess } from './store-access';
 
 /**
@@ -36,6 +40,7 @@ export class CacheCalls {
   readonly entries: StoreAccess;
   private readonly flights = new AsyncCoalescer();
   private readonly streamFlights = new StreamFlights();
+  private readonly fleet: FleetRunner;
 
   constructor(
     @Inject(RESOLVED_CACHE_OPTIONS) private readonly options: ResolvedCacheOptions,
@@ -44,12 +49,18 @@ export class CacheCalls {
   ) {
     this.keys = new CacheKeyBuilder(options);
     this.entries = new StoreAccess(options, store, monitor);
+    this.fleet = new FleetRunner(options, store, monitor, this.entries);
   }
 
   /** A call of the public API: the request and options are checked here (a TypeError or CacheOptionsError names what is wrong). */
   prepare<T>(request: AIRequest, options: CacheCallOptions<T> & Pick<CallControls, 'label'> = {}): PreparedCall<T> {
     const built = this.keyFor(request, options.scope);
-    return this.preparedFrom(built, options, options.ttl === undefined ? undefined : resolveTtl(options.ttl, 'ttl'));
+    const controls: Omit<CallControls<T>, 'ttl'> = {
+      ...options,
+      staleWhileRevalidate: resolveStaleWindow(options.staleWhileRevalidate, 'staleWhileRevalidate'),
+      refreshAhead: options.refreshAhead === undefined ? undefined : (resolveRefreshAhead(options.refreshAhead, 'refreshAhead') ?? false),
+    };
+    return this.preparedFrom(built, controls, options.ttl === undefined ? undefined : resolveTtl(options.ttl, 'ttl'));
   }
 
   /** A call whose request and controls were validated by its caller (the decorator's plan and AICacheContext). */
@@ -70,19 +81,35 @@ export class CacheCalls {
 
   /** Cached value, or `compute()`'s result, cached; concurrent identical misses share one computation. */
   async getOrCompute<T>(call: PreparedCall<T>, compute: () => T | Promise<T>): Promise<CacheOutcome<T>> {
-    const hit = await this.answer<T>(call);
-    if (hit) return { value: hit.value, status: 'hit', tier: hit.tier };
+    // With the fleet, the read also takes the lease on a miss (one round trip); else the plain read.
+    const leasing = this.fleet.readOrLease<T>(call);
+    const { hit, lease } = leasing ? await leasing : { hit: await this.answer<T>(call, { stale: true }), lease: undefined };
+    if (hit) {
+      if (isStale(hit)) {
+        // Answered at once; one refresh per key (fleet-wide, through the lease) replaces the entry.
+        this.monitor.recordFlightEvent('staleAnswers');
+        this.fleet.refresh(call, () => this.computeAndSettle(call, compute));
+        return { value: hit.value, status: 'stale', tier: hit.tier };
+      }
+      if (call.refreshAhead && shouldRefreshEarly(hit.entry, Date.now(), call.refreshAhead.beta)) {
+        this.fleet.refresh(call, () => this.computeAndSettle(call, compute));
+      }
+      return { value: hit.value, status: 'hit', tier: hit.tier };
+    }
     let joined = false;
-    const value = await this.flights.run(
+    const produced: FleetOutcome<T> = await this.flights.run(
       call.flightKey,
-      () => this.produce(call, compute),
+      () => this.fleet.produce(call, () => this.computeAndSettle(call, compute), lease),
       () => {
         joined = true;
         this.monitor.recordCoalescedWait();
+        // An identical call here computes already: a lease this read took is not needed.
+        void lease?.release();
       },
     );
     // Waiters get their own copy, as a hit would: one caller mutating its result must not change another's.
-    return joined ? { value: copyOf(value), status: 'coalesced' } : { value, status: 'miss' };
+    if (joined) return { value: copyOf(produced.value), status: 'coalesced' };
+    return { value: produced.value, status: produced.source === 'fleet' ? 'coalesced' : 'miss' };
   }
 
   /** The stream form: a hit replays the stored array, a miss records `start()`'s stream (one upstream per flight key). */
@@ -104,21 +131,22 @@ export class CacheCalls {
    * decides to answer it and refresh in the background; without a stale window stores never
    * return one, and until then such an entry is computed afresh.
    */
-  async answer<T>(call: Pick<PreparedCall, 'key' | 'operation' | 'read'>): Promise<Hit<T> | undefined> {
+  async answer<T>(call: Pick<PreparedCall, 'key' | 'operation' | 'read'>, accept: { stale: boolean } = { stale: false }): Promise<Hit<T> | undefined> {
     if (call.read === 'refresh') {
       await this.entries.remove(call.key);
       return undefined;
     }
     if (call.read === 'bypass') return undefined;
     const hit = await this.entries.lookup<T, Hit<T> | undefined>(call.key, call.operation, (found) => found);
-    return hit && !isStale(hit) ? hit : undefined;
+    // Streams take no stale answers: their refresh would need a reader for the new stream.
+    return hit && (accept.stale || !isStale(hit)) ? hit : undefined;
   }
 
   /**
-   * A miss's computation, once per process and flight key: compute, then settle. A fleet-wide
-   * lease goes here: taken before compute() runs, released once the result is settled.
+   * A miss's computation (once per process and flight key, and through the fleet's lease when the
+   * call may use it): compute, then settle, so that the entry is written before the lease is released.
    */
-  private async produce<T>(call: PreparedCall<T>, compute: () => T | Promise<T>): Promise<T> {
+  private async computeAndSettle<T>(call: PreparedCall<T>, compute: () => T | Promise<T>): Promise<T> {
     const started = performance.now();
     const value = await compute();
     await this.settle(call, value, performance.now() - started, `the result of '${call.operation}'`);
@@ -135,7 +163,7 @@ export class CacheCalls {
     if (!call.write) return;
     try {
       if (call.unless?.(value) === true) return;
-      await this.entries.write(call.key, value, call.ttlSeconds, { operation: call.operation, textLength: call.textLength, computeMs });
+      await this.entries.write(call.key, value, call.ttlSeconds, { operation: call.operation, textLength: call.textLength, computeMs }, call.staleSeconds);
     } catch (error) {
       this.monitor.recordError();
       this.logger.warn(`Not caching ${what}: ${(error as Error).message}`);
@@ -154,6 +182,9 @@ export class CacheCalls {
       flightKey: write ? built.key : built.key + NO_STORE_FLIGHT_SUFFIX,
       unless: controls.unless,
       label: controls.label,
+      staleSeconds: controls.staleWhileRevalidate ?? this.options.staleWhileRevalidate,
+      refreshAhead: controls.refreshAhead === undefined ? this.options.refreshAhead : controls.refreshAhead || undefined,
+      fleet: write && this.options.singleFlight.fleet,
     };
   }
 
@@ -163,7 +194,7 @@ export class CacheCalls {
 }
 
 /** Inside a stale window: past its TTL, not yet past `staleUntil` (which stores enforce). */
-function isStale(hit: Hit<unknown>): boolean {
+export function isStale(hit: Pick<Hit<unknown>, 'entry'>): boolean {
   return hit.entry.staleUntil > hit.entry.expiresAt && Date.now() >= hit.entry.expiresAt;
 }
 

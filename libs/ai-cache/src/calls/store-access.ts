@@ -7,6 +7,7 @@ import type { ResolvedCacheOptions } from '../interfaces/resolved-cache-options.
 import { assertJsonCompatible } from '../keys/canonical-json';
 import type { CacheMonitorService } from '../monitor/cache-monitor.service';
 import type { InvalidationSample } from '../monitor/monitor.types';
+import type { FleetLease } from '../fleet/fleet-coordination.interface';
 import type { CacheStore, CacheTier, StoreRead } from '../stores/cache-store.interface';
 
 /** A lookup that found an entry: a copy of its value, the entry itself (shared: read-only) and the tier. */
@@ -67,11 +68,26 @@ export class StoreAccess {
   }
 
   /**
+   * `lookup` through a read that may also take the fleet's lease (`acquire`, one round trip): the hit
+   * (counted as any lookup) or, on a miss, the lease when this call got it.
+   */
+  async lookupOrLease<T>(key: string, operation: string, acquire: () => Promise<{ read?: StoreRead; lease?: FleetLease }>): Promise<{ hit?: Hit<T>; lease?: FleetLease }> {
+    const started = performance.now();
+    let answer: { read?: StoreRead; lease?: FleetLease } = {};
+    try {
+      answer = await acquire();
+    } catch (error) {
+      this.storeFailed(error);
+    }
+    return { hit: this.hit<T>(key, operation, answer.read, started), lease: answer.lease };
+  }
+
+  /**
    * Checks the value (a bad one throws before anything is written), makes its envelope JSON once (the
    * store that keeps bytes encodes it; memory tiers copy the value), then stores it. False when it
    * was not stored (too large, or the store failed).
    */
-  async write(key: string, value: unknown, ttlSeconds: number, facts: EntryFacts): Promise<boolean> {
+  async write(key: string, value: unknown, ttlSeconds: number, facts: EntryFacts, staleSeconds = 0): Promise<boolean> {
     if (value === undefined) throw new TypeError('Cannot cache undefined: it has no JSON representation (use null)');
     assertJsonCompatible(value, 'value');
     // Refused before it is serialized (let alone compressed) when its size is already known to be too large.
@@ -83,8 +99,9 @@ export class StoreAccess {
     const size = Buffer.byteLength(json, 'utf8');
     if (size > this.options.maxEntryBytes) return this.refuseOversize(size, operation);
     const expiresAt = cachedAt + ttlSeconds * 1000;
+    const staleUntil = expiresAt + staleSeconds * 1000;
     // One literal of fixed shape (see entryWith): entries are copied and read on every hot path.
-    const entry: CacheEntry = { value, cachedAt, expiresAt, staleUntil: expiresAt, compressed: false, size, operation, textLength, computeMs };
+    const entry: CacheEntry = { value, cachedAt, expiresAt, staleUntil, compressed: false, size, operation, textLength, computeMs };
     const started = performance.now();
     const ok = await this.guard(async () => {
       await this.store.set(key, entry, json);
@@ -92,6 +109,17 @@ export class StoreAccess {
     }, false);
     this.monitor.recordOperation('set', operation, this.writeTier, performance.now() - started);
     return ok;
+  }
+
+  /**
+   * A copy of the fresh value under `key` written since `writtenSince` (epoch ms), uncounted: what a
+   * fleet waiter looks for while another instance computes. Throws when the store fails.
+   */
+  async peek<T>(key: string, writtenSince: number): Promise<T | undefined> {
+    const read = await this.store.get(key);
+    const entry = read?.entry;
+    if (!entry || entry.cachedAt < writtenSince || Date.now() >= entry.expiresAt) return undefined;
+    return cloneJson(entry.value) as T;
   }
 
   /** Removes `key` from every tier, uncounted (a forced refresh, a corrupted entry); true when something was removed. */

@@ -100,9 +100,11 @@ export class AICacheContextInterceptor implements NestInterceptor {
   private reportOutcome(response: unknown, outcome: AICacheOutcome): void {
     const header = this.options.statusHeader ?? 'X-Cache';
     if (header === false) return;
-    const answered = outcome.hits + outcome.coalesced;
+    const answered = outcome.hits + outcome.coalesced + outcome.stale + outcome.semantic;
     if (outcome.misses === 0 && answered === 0) return;
-    setHeader(response, header, outcome.misses > 0 ? 'MISS' : 'HIT');
+    // The weakest answer the request got: one model call makes it a MISS, one stale answer STALE.
+    const value = outcome.misses > 0 ? 'MISS' : outcome.stale > 0 ? 'STALE' : outcome.semantic > 0 ? 'SEMANTIC-HIT' : 'HIT';
+    setHeader(response, header, value);
   }
 }
 

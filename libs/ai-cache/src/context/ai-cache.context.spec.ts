@@ -47,9 +47,9 @@ describe('AICacheContext', () => {
       AICacheContext.run({}, () => {
         recordCallOutcome(currentContextFrame(), 'hit');
         recordCallOutcome(currentContextFrame(), 'coalesced');
-        expect(AICacheContext.outcome()).toEqual({ hits: 1, misses: 0, coalesced: 1 });
+        expect(AICacheContext.outcome()).toEqual({ hits: 1, misses: 0, coalesced: 1, stale: 0, semantic: 0 });
       });
-      expect(AICacheContext.outcome()).toEqual({ hits: 1, misses: 1, coalesced: 1 });
+      expect(AICacheContext.outcome()).toEqual({ hits: 1, misses: 1, coalesced: 1, stale: 0, semantic: 0 });
     });
   });
 

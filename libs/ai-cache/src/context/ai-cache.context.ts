@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { resolveTtl } from '../cache-options.resolver';
+import { resolveRefreshAhead, resolveStaleWindow } from '../flight.options';
 import type { TtlInput } from '../interfaces/cache-module-options.interface';
 
 /** Per-call controls for `@CachedAIResponse()` methods, set with `AICacheContext.run()`. */
@@ -14,6 +15,10 @@ export interface AICacheControls {
   ttl?: TtlInput;
   /** Tenant whose entries are read and written: hashed into the key, so tenants never see each other's answers. */
   tenant?: string;
+  /** Stale window of what is written, in seconds or a duration. Wins over the decorator's and the module's. */
+  staleWhileRevalidate?: TtlInput;
+  /** Refresh-ahead for these calls (`true`, `false`, `{ beta }`). Wins over the decorator's and the module's. */
+  refreshAhead?: boolean | { beta?: number };
 }
 
 /** How the decorated calls made inside a context were answered (nested contexts included). */
@@ -24,14 +29,18 @@ export interface AICacheOutcome {
   misses: number;
   /** Waited for an identical call that was already running the body. */
   coalesced: number;
+  /** Served from the cache past its TTL, inside its stale window (a background refresh replaces it). */
+  stale: number;
+  /** Served by a semantically similar entry (semantic match), not an exact one. */
+  semantic: number;
 }
 
-export type AICacheCallStatus = 'hit' | 'miss' | 'coalesced';
+export type AICacheCallStatus = 'hit' | 'miss' | 'coalesced' | 'stale' | 'semantic';
 
 /** Longest tenant accepted. Tenants are hashed into keys, so this bounds work, not key length. */
 export const MAX_TENANT_LENGTH = 128;
 
-const CONTROL_KEYS: ReadonlySet<string> = new Set(['noCache', 'noStore', 'forceRefresh', 'ttl', 'tenant']);
+const CONTROL_KEYS: ReadonlySet<string> = new Set(['noCache', 'noStore', 'forceRefresh', 'ttl', 'tenant', 'staleWhileRevalidate', 'refreshAhead']);
 const BOOLEAN_CONTROLS = ['noCache', 'noStore', 'forceRefresh'] as const;
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
@@ -42,6 +51,9 @@ export interface ResolvedAICacheControls {
   readonly forceRefresh?: boolean;
   readonly ttl?: number;
   readonly tenant?: string;
+  /** Seconds. */
+  readonly staleWhileRevalidate?: number;
+  readonly refreshAhead?: { beta: number } | false;
 }
 
 /** One `run()`: its effective controls, and the outcome counters it shares with the runs around it. */
@@ -73,7 +85,7 @@ export class AICacheContext {
     const resolved = resolveControls(controls);
     const frame: AICacheContextFrame = {
       controls: Object.freeze({ ...(parent?.controls ?? NO_CONTROLS), ...resolved }),
-      outcome: { hits: 0, misses: 0, coalesced: 0 },
+      outcome: { hits: 0, misses: 0, coalesced: 0, stale: 0, semantic: 0 },
       parent,
     };
     return storage.run(frame, fn);
@@ -101,6 +113,8 @@ export function recordCallOutcome(frame: AICacheContextFrame | undefined, status
   for (let current = frame; current; current = current.parent) {
     if (status === 'hit') current.outcome.hits++;
     else if (status === 'miss') current.outcome.misses++;
+    else if (status === 'stale') current.outcome.stale++;
+    else if (status === 'semantic') current.outcome.semantic++;
     else current.outcome.coalesced++;
   }
 }
@@ -135,6 +149,8 @@ function resolveControls(controls: AICacheControls): ResolvedAICacheControls {
     resolved[key] = value;
   }
   if (controls.ttl !== undefined) resolved.ttl = resolveTtl(controls.ttl, 'ttl');
+  if (controls.staleWhileRevalidate !== undefined) resolved.staleWhileRevalidate = resolveStaleWindow(controls.staleWhileRevalidate, 'staleWhileRevalidate');
+  if (controls.refreshAhead !== undefined) resolved.refreshAhead = resolveRefreshAhead(controls.refreshAhead, 'refreshAhead') ?? false;
   if (controls.tenant !== undefined) {
     assertValidTenant(controls.tenant);
     resolved.tenant = controls.tenant;

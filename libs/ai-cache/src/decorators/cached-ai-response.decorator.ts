@@ -21,6 +21,10 @@ export interface CachedAIResponseOptions<Args extends unknown[] = any[]> {
   operation?: string;
   /** Seconds or a duration string (`'90s'`, `'2h'`). Default: the operation's TTL, else `defaultTtl`. */
   ttl?: TtlInput;
+  /** Seconds (or a duration) an entry is answered stale past its TTL while one background refresh replaces it. Default: the module's. */
+  staleWhileRevalidate?: TtlInput;
+  /** Refresh the entry early, in the background, before it expires (XFetch; `{ beta }`). Default: the module's. */
+  refreshAhead?: boolean | { beta?: number };
   /**
    * Maps the method's arguments to the request that is keyed. Default: `(text, options?, question?)`.
    * Only what this returns enters the key: arguments that change the answer must be in it.

@@ -1,4 +1,5 @@
 import { resolveTtl } from '../cache-options.resolver';
+import { resolveRefreshAhead, resolveStaleWindow } from '../flight.options';
 import type { AIRequest } from '../interfaces/ai-request.interface';
 import { assertValidOperation } from '../keys/request-validation';
 import type { AIRequestInput, CachedAIResponseMetadata, CachedReturnKind } from './cached-ai-response.decorator';
@@ -12,6 +13,10 @@ export interface CachedMethodPlan {
   readonly operation: string;
   /** Seconds; undefined: the operation's TTL. */
   readonly ttl?: number;
+  /** Seconds of stale window; undefined: the module's. */
+  readonly staleWhileRevalidate?: number;
+  /** undefined: the module's; false: off. */
+  readonly refreshAhead?: { beta: number } | false;
   readonly kind: CachedReturnKind;
   /** Declared plain return type of a synchronous method (it now returns a Promise). */
   readonly synchronousType?: string;
@@ -20,7 +25,7 @@ export interface CachedMethodPlan {
   toRequest(args: readonly unknown[]): AIRequest;
 }
 
-const OPTION_KEYS: ReadonlySet<string> = new Set(['operation', 'ttl', 'request', 'unless', 'returns', 'methodName']);
+const OPTION_KEYS: ReadonlySet<string> = new Set(['operation', 'ttl', 'staleWhileRevalidate', 'refreshAhead', 'request', 'unless', 'returns', 'methodName']);
 const RETURN_KINDS: ReadonlySet<string> = new Set<CachedReturnKind>(['promise', 'observable', 'async-iterable']);
 
 /**
@@ -41,7 +46,7 @@ export function planCachedMethod(
   };
 
   for (const key of Object.keys(metadata)) {
-    if (!OPTION_KEYS.has(key)) fail(`unknown option '${key}' (known: operation, ttl, request, unless, returns)`);
+    if (!OPTION_KEYS.has(key)) fail(`unknown option '${key}' (known: operation, ttl, staleWhileRevalidate, refreshAhead, request, unless, returns)`);
   }
   const operation = metadata.operation ?? (typeof metadata.methodName === 'string' ? metadata.methodName : undefined);
   if (operation === undefined) fail('a method named by a symbol needs an explicit { operation }');
@@ -60,6 +65,14 @@ export function planCachedMethod(
       fail((error as Error).message, error);
     }
   }
+  let staleWhileRevalidate: number | undefined;
+  let refreshAhead: { beta: number } | false | undefined;
+  try {
+    staleWhileRevalidate = resolveStaleWindow(metadata.staleWhileRevalidate, 'staleWhileRevalidate');
+    if (metadata.refreshAhead !== undefined) refreshAhead = resolveRefreshAhead(metadata.refreshAhead, 'refreshAhead') ?? false;
+  } catch (error) {
+    fail((error as Error).message, error);
+  }
   if (metadata.request !== undefined && typeof metadata.request !== 'function') fail('`request` must be a function');
   if (metadata.unless !== undefined && typeof metadata.unless !== 'function') fail('`unless` must be a function');
   if (metadata.returns !== undefined && !RETURN_KINDS.has(metadata.returns)) {
@@ -72,6 +85,8 @@ export function planCachedMethod(
     where,
     operation: validOperation,
     ttl,
+    staleWhileRevalidate,
+    refreshAhead,
     kind,
     synchronousType,
     unless: metadata.unless,

@@ -49,7 +49,7 @@ describe('createCachedMethod', () => {
       await Promise.all([summarize('b'), summarize('b')]);
       return AICacheContext.outcome();
     });
-    expect(outcome).toEqual({ hits: 1, misses: 2, coalesced: 1 });
+    expect(outcome).toEqual({ hits: 1, misses: 2, coalesced: 1, stale: 0, semantic: 0 });
   });
 
   it('applies the context’s tenant, noStore and ttl', async () => {

@@ -66,6 +66,8 @@ function prepare<T>({ args, plan, runtime, frame }: MethodCall): PreparedCall<T>
     noCache: controls.noCache,
     noStore: controls.noStore,
     forceRefresh: controls.forceRefresh,
+    staleWhileRevalidate: controls.staleWhileRevalidate ?? plan.staleWhileRevalidate,
+    refreshAhead: controls.refreshAhead ?? plan.refreshAhead,
     label: plan.where,
   });
 }

@@ -1,3 +1,5 @@
+import type { StoreRead } from '../stores/cache-store.interface';
+
 /**
  * What fleet-wide single flight needs from the shared store: short leases that decide which
  * instance computes an entry, a short-lived failure marker, and a feed of key changes so that
@@ -12,6 +14,11 @@ export interface FleetCoordination {
   readonly available: boolean;
   /** A lease for `key`, or undefined when another holder has it. Throws when the store fails. */
   tryAcquire(key: string, leaseMs: number): Promise<FleetLease | undefined>;
+  /**
+   * Reads `key` and, when there is no entry, tries for its lease in the same round trip: what a
+   * getOrCompute miss needs, for the price of a read. Throws when the store fails.
+   */
+  readOrAcquire(key: string, leaseMs: number): Promise<{ read?: StoreRead; lease?: FleetLease }>;
   /** Marks `key`'s last compute as failed for `ttlMs` (waiters then retry one at a time). Never throws. */
   markFailed(key: string, ttlMs: number): Promise<void>;
   /** Whether a failure marker is set for `key`. Throws when the store fails. */

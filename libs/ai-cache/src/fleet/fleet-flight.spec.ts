@@ -53,9 +53,11 @@ describe('runFleetFlight (two instances on a real redis-server)', () => {
     let computes = 0;
     const slowModel = async () => {
       computes++;
+      leaseSeenWhileComputing = await inspector.exists(`${namespace}:#lease:{${namespace}:k}`);
       await sleep(300);
       return 'the answer';
     };
+    let leaseSeenWhileComputing = 0;
     const started = performance.now();
     const outcomes = await Promise.all([a.flight('k', slowModel), b.flight('k', slowModel), c.flight('k', slowModel)]);
     expect(computes).toBe(1);
@@ -64,7 +66,8 @@ describe('runFleetFlight (two instances on a real redis-server)', () => {
     expect(a.counts.waited + b.counts.waited + c.counts.waited).toBe(2);
     // Woken by the report, not by the 1 s poll.
     expect(performance.now() - started).toBeLessThan(900);
-    expect(await inspector.exists(`${namespace}:#lease:k`)).toBe(0); // released by its holder
+    expect(leaseSeenWhileComputing).toBe(1);
+    expect(await inspector.exists(`${namespace}:#lease:{${namespace}:k}`)).toBe(0); // released by its holder
   });
 
   it('takes over within leaseMs + a poll when the holder vanishes without releasing', async () => {
@@ -144,8 +147,8 @@ describe('runFleetFlight (two instances on a real redis-server)', () => {
     await store.fleet().tryAcquire('ai:summarize:x', 60_000);
     await store.fleet().markFailed('ai:summarize:x', 60_000);
     expect(await store.deleteMatching('*summarize*')).toBe(1);
-    expect(await inspector.exists(`${namespace}:#lease:ai:summarize:x`, `${namespace}:#failed:ai:summarize:x`)).toBe(2);
+    expect(await inspector.exists(`${namespace}:#lease:{${namespace}:ai:summarize:x}`, `${namespace}:#failed:{${namespace}:ai:summarize:x}`)).toBe(2);
     expect(await store.clear()).toBe(0);
-    expect(await inspector.exists(`${namespace}:#lease:ai:summarize:x`, `${namespace}:#failed:ai:summarize:x`)).toBe(0);
+    expect(await inspector.exists(`${namespace}:#lease:{${namespace}:ai:summarize:x}`, `${namespace}:#failed:{${namespace}:ai:summarize:x}`)).toBe(0);
   });
 });

@@ -31,6 +31,8 @@ export interface FleetOutcome<T> {
 export interface FleetFlight<T> {
   key: string;
   coordination: FleetCoordination;
+  /** The lease when the caller's read already took it (in the same round trip). */
+  lease?: FleetLease;
   /** The entry's value when someone has written it (a read of the shared store; may throw). */
   readEntry: () => Promise<T | undefined>;
   /** Computes and writes the entry (resolves once it is written, so waiters woken by the release find it). */
@@ -59,6 +61,7 @@ export interface FleetFlight<T> {
 export async function runFleetFlight<T>(flight: FleetFlight<T>): Promise<FleetOutcome<T>> {
   const { coordination, options } = flight;
   const now = flight.now ?? Date.now;
+  if (flight.lease) return holdAndCompute(flight, flight.lease, false);
   if (!coordination.available) return computeAlone(flight);
   const deadline = now() + options.maxWaitMs;
   let waited = false;

@@ -22,6 +22,8 @@ export interface CachedResponse<T = unknown> {
   compressed: boolean;
   /** Length of the request text, in characters. */
   textLength: number;
+  /** True when the entry is past its TTL, inside its stale-while-revalidate window (absent otherwise). */
+  stale?: true;
 }
 
 export interface CacheResponseOptions {
@@ -32,4 +34,8 @@ export interface CacheResponseOptions {
 export interface GetOrComputeOptions<T> extends CacheResponseOptions {
   /** When it returns true for a computed result, that result is returned but not cached. */
   unless?: (result: T) => boolean;
+  /** Seconds (or a duration) the entry this call writes is answered stale past its TTL, while one background refresh replaces it. Default: the module's `staleWhileRevalidate`. */
+  staleWhileRevalidate?: number | string;
+  /** Refresh this call's entry early, in the background, before it expires (XFetch). Default: the module's `refreshAhead`. */
+  refreshAhead?: boolean | { beta?: number };
 }

@@ -2,6 +2,7 @@ import type { CompressionAlgorithm } from '../codec/compression/compressor';
 import type { CacheStoreOption } from '../stores/cache-store.context';
 import type { BuiltInCacheDriver } from './cache-stats.interface';
 import type { RedisClientOption } from './redis-client.interface';
+import type { RefreshAheadInput, SingleFlightOptions } from '../flight.options';
 
 /** A TTL: seconds (may be fractional), or a duration string such as `'90s'`, `'30m'`, `'2h'`, `'1d'`. */
 export type TtlInput = number | string;
@@ -143,6 +144,22 @@ export interface CacheModuleOptions {
   readableKeys?: boolean;
   /** Encryption at rest of every value written to Redis (AES-256-GCM, key rotation by id). Default: off. */
   encryption?: CacheEncryptionOptions;
+  /**
+   * Single flight of identical misses: always within a process; with `fleet` (default on the redis
+   * driver) across every instance on the same Redis, through a lease (`leaseMs`, 30 000) and waits
+   * bounded by `maxWaitMs` (60 000).
+   */
+  singleFlight?: SingleFlightOptions;
+  /**
+   * Seconds (or a duration) an entry is kept past its TTL and answered at once, stale, while one
+   * background refresh (fleet-wide) replaces it. Default 0 (off). Env `CACHE_STALE_WHILE_REVALIDATE`.
+   */
+  staleWhileRevalidate?: TtlInput;
+  /**
+   * Recompute hot entries shortly before they expire, in the background (XFetch: likelier the nearer
+   * the expiry and the costlier the compute; `beta` > 1 refreshes earlier). Default off.
+   */
+  refreshAhead?: RefreshAheadInput;
   monitoring?: CacheMonitoringOptions;
 }
 

@@ -4,6 +4,7 @@ import type { CacheStoreOption } from '../stores/cache-store.context';
 import type { BuiltInCacheDriver } from './cache-stats.interface';
 import type { RedisClusterNode, RedisTlsOptions, TextSizeTiers } from './cache-module-options.interface';
 import type { RedisClientOption } from './redis-client.interface';
+import type { ResolvedFlightOptions } from '../flight.options';
 
 /** CacheModuleOptions after validation: defaults applied, every TTL in seconds, nothing optional that has a default. */
 export interface ResolvedCacheOptions {
@@ -37,6 +38,10 @@ export interface ResolvedCacheOptions {
   readableKeys: boolean;
   /** Validated; present only when the user configured encryption. */
   encryption?: ResolvedEncryptionOptions;
+  singleFlight: ResolvedFlightOptions['singleFlight'];
+  /** Seconds; 0: no stale window. */
+  staleWhileRevalidate: number;
+  refreshAhead?: ResolvedFlightOptions['refreshAhead'];
   monitoring: {
     memoryWarningBytes: number;
     memoryCriticalBytes: number;

@@ -139,5 +139,19 @@ export class CacheCounters {
 }
 
 function zeroEvents(): CacheEventCounters {
-  return { errors: 0, evictions: 0, coalescedWaits: 0, oversizeSkipped: 0, corruptedEntries: 0, decryptFailures: 0, computations: 0 };
+  return {
+    errors: 0,
+    evictions: 0,
+    coalescedWaits: 0,
+    oversizeSkipped: 0,
+    corruptedEntries: 0,
+    decryptFailures: 0,
+    computations: 0,
+    fleetWaits: 0,
+    leaseTakeovers: 0,
+    failureMarkers: 0,
+    staleAnswers: 0,
+    backgroundRefreshes: 0,
+    backgroundRefreshFailures: 0,
+  };
 }

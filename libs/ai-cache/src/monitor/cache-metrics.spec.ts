@@ -20,7 +20,7 @@ function input(overrides: Partial<CacheMetricsInput> = {}): CacheMetricsInput {
         { kind: 'get', operation: 'summarize', tier: 'memory', count: 3, totalMs: 1.5, buckets: slots({ 0: 1, 6: 2 }) },
         { kind: 'set', operation: 'qa', tier: 'redis', count: 1, totalMs: 4, buckets: slots({ 8: 1 }) },
       ],
-      counters: { errors: 1, redisErrors: 4, evictions: 2, coalescedWaits: 3, degradedOperations: 7, oversizeSkipped: 1, corruptedEntries: 1, decryptFailures: 5, computations: 3 },
+      counters: { errors: 1, redisErrors: 4, evictions: 2, coalescedWaits: 3, degradedOperations: 7, oversizeSkipped: 1, corruptedEntries: 1, decryptFailures: 5, computations: 3, fleetWaits: 2, leaseTakeovers: 1, failureMarkers: 1, staleAnswers: 4, backgroundRefreshes: 2, backgroundRefreshFailures: 1 },
       invalidations: { invalidations: 3, keysInvalidated: 12, byType: { operation: 2, all: 1 } },
       compression: { operations: 2, originalBytes: 5000, compressedBytes: 1200, durationMs: 3 },
       timeSavedMs: 2500,

@@ -14,19 +14,7 @@ import type {
   MemoryUsageStats,
   PerformanceStats,
 } from './monitor-reports.types';
-import type {
-  CacheHealth,
-  CacheMonitorCounters,
-  CacheMonitorSnapshot,
-  CacheOperationKind,
-  InvalidationRecommendation,
-  InvalidationSample,
-  MemoryUsageSample,
-  MemoryWarning,
-  OperationTier,
-  SlowOperations,
-  TokenUsage,
-} from './monitor.types';
+import type { CacheHealth, CacheMonitorCounters, CacheMonitorSnapshot, CacheOperationKind, InvalidationRecommendation, InvalidationSample, MemoryUsageSample, MemoryWarning, OperationTier, SlowOperations, TokenUsage, FlightEvent } from './monitor.types';
 import { MonitoredStore } from './monitored-store';
 
 /**
@@ -138,6 +126,11 @@ export class CacheMonitorService implements CacheMetricsProvider, OnApplicationB
   /** An encrypted value that did not open (unknown key id, or a tag that failed): a miss, removed. */
   recordDecryptFailure(): void {
     this.counters.count('decryptFailures');
+  }
+
+  /** A fleet wait, a lease takeover, a failure marker, a stale answer, or a background refresh (and its failures). */
+  recordFlightEvent(event: FlightEvent): void {
+    this.counters.count(event);
   }
 
   // ---- reading ----

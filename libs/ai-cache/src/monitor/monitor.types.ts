@@ -128,7 +128,22 @@ export interface CacheMonitorCounters {
   /** Encrypted values that did not open (unknown key id or failed tag): served as misses and removed. */
   decryptFailures: number;
   computations: number;
+  /** Misses that waited for another instance's computation (fleet-wide single flight). */
+  fleetWaits: number;
+  /** Leases taken over from a holder that vanished without a result (its process died or stalled). */
+  leaseTakeovers: number;
+  /** Computations that failed while holding the fleet's lease, and told the fleet so. */
+  failureMarkers: number;
+  /** Answers served stale, inside an entry's stale-while-revalidate window. */
+  staleAnswers: number;
+  /** Entries refreshed in the background (stale-while-revalidate, refresh-ahead). */
+  backgroundRefreshes: number;
+  /** Background refreshes whose computation failed (the entry in place is served until its time ends). */
+  backgroundRefreshFailures: number;
 }
+
+/** The events of single flight and background refresh that the monitor counts. */
+export type FlightEvent = 'fleetWaits' | 'leaseTakeovers' | 'failureMarkers' | 'staleAnswers' | 'backgroundRefreshes' | 'backgroundRefreshFailures';
 
 /** A compact, JSON-ready reading of the monitor for live views (`snapshot()`, `snapshots$()`). */
 export interface CacheMonitorSnapshot {

@@ -1,3 +1,4 @@
+import type { FleetCoordination } from '../fleet/fleet-coordination.interface';
 import { CACHE_STORE } from '../cache.constants';
 import type { CacheEntry } from '../interfaces/cache-entry.interface';
 import type { CacheDriver, RedisStatus } from '../interfaces/cache-stats.interface';
@@ -12,6 +13,14 @@ export type MaybePromise<T> = T | Promise<T>;
 export interface StoreRead<T = unknown> {
   readonly entry: CacheEntry<T>;
   readonly tier: CacheTier;
+}
+
+/** A read that also takes the fleet's lease when there is no entry (the redis driver's one-round-trip miss). */
+export interface ReadOrLease {
+  read?: StoreRead;
+  leased: boolean;
+  /** Why Redis refused the lease script (an ACL without EVAL/EVALSHA): the read was made without it. */
+  scriptsRefused?: string;
 }
 
 export interface StoreStats {
@@ -74,6 +83,11 @@ export interface CacheStore {
   health(): Promise<StoreHealth>;
   /** Counters of the store's own machinery (circuit breaker, coherence), read by the monitor. */
   diagnostics?(): StoreDiagnostics;
+  /**
+   * Optional: leases, failure markers and a change feed shared by every instance on this store, for
+   * fleet-wide single flight (the redis driver has it). Without it, single flight is per process.
+   */
+  fleet?(): FleetCoordination;
   /** Opens connections. Must never throw for an unreachable backend: the store starts degraded. */
   connect?(): Promise<void>;
   /** Releases what the store opened (never a client the user brought). */

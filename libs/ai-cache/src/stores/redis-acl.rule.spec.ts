@@ -5,13 +5,15 @@ import { REDIS_ACL_COMMANDS, redisAclRuleFor } from './redis-acl.rule';
 describe('redisAclRuleFor', () => {
   it('resets, then allows exactly our commands on the namespace’s keys and the invalidation channel', () => {
     expect(redisAclRuleFor('ai_cache')).toBe(
-      'resetkeys resetchannels -@all +getrange +set +unlink +pttl +scan +client|id +client|tracking +subscribe +ping +info ' +
+      'resetkeys resetchannels -@all +getrange +set +unlink +pttl +evalsha +eval +scan +client|id +client|tracking +subscribe +ping +info ' +
         '+client|setname +select +cluster|slots ~ai_cache:* &__redis__:invalidate',
     );
   });
 
-  it('never grants KEYS, FLUSHDB, FLUSHALL, CONFIG or a whole category', () => {
-    for (const forbidden of ['keys', 'flushdb', 'flushall', 'config', 'eval', 'debug', 'shutdown']) {
+  // EVAL/EVALSHA are granted for the fleet lease scripts: Redis checks every command a script calls
+  // against the same user's rules, so a script can do no more than the commands and keys listed here.
+  it('never grants KEYS, FLUSHDB, FLUSHALL, CONFIG, SCRIPT/FUNCTION or a whole category', () => {
+    for (const forbidden of ['keys', 'flushdb', 'flushall', 'config', 'script', 'function', 'debug', 'shutdown']) {
       expect(REDIS_ACL_COMMANDS).not.toContain(forbidden);
     }
     expect(redisAclRuleFor('app')).not.toMatch(/\+@|allkeys|allchannels|~\*|&\*/);

@@ -10,6 +10,9 @@ export const REDIS_ACL_COMMANDS: readonly string[] = [
   'getrange', 'set', 'unlink',
   // exists() and getTtl(): the 24-byte header and the remaining TTL, pipelined.
   'pttl',
+  // Fleet-wide single flight: a getOrCompute miss reads and takes the lease in one script; the
+  // holder renews and releases it by compare-and-set scripts (EVAL only when the server lacks the script).
+  'evalsha', 'eval',
   // Invalidation and key counts: SCAN MATCH `<namespace>:…`, never KEYS.
   'scan',
   // L1 coherence: Redis reports changes to our prefix (CLIENT TRACKING … BCAST) to a subscriber.

@@ -3,7 +3,7 @@ import { Cluster, Redis } from 'ioredis';
 import type { ClusterOptions, RedisOptions } from 'ioredis';
 import type { RedisClusterNode } from '../interfaces/cache-module-options.interface';
 import type { ResolvedRedisTlsOptions } from '../interfaces/resolved-cache-options.interface';
-import type { RedisClient } from './redis-connection';
+import { isCluster, type RedisClient } from './redis-connection';
 
 /** What building a client needs: a url or cluster seeds, TLS settings, and the connect timeout. */
 export interface RedisClientOptions {
@@ -89,4 +89,24 @@ export function toClusterNode(node: RedisClusterNode | string): RedisClusterNode
   if (typeof node !== 'string') return node;
   const separator = node.lastIndexOf(':');
   return { host: node.slice(0, separator), port: Number(node.slice(separator + 1)) };
+}
+
+/**
+ * A new lazy connection with the settings of `client`, to the server `node` is (the client's own
+ * server when standalone), for a subscriber. Also for a user's client: the new connection is ours to
+ * close. TLS and credentials come along with the settings.
+ */
+export function createSubscriberFor(client: RedisClient, node: Redis): Redis {
+  const base = isCluster(client) ? { ...client.options.redisOptions, host: node.options.host, port: node.options.port } : node.options;
+  return new Redis({
+    ...base,
+    lazyConnect: true,
+    // A SUBSCRIBE sent while reconnecting waits for the connection rather than failing.
+    enableOfflineQueue: true,
+    autoResubscribe: false,
+    connectionName: 'nestjs-ai-cache:invalidations',
+    disconnectTimeout: DISCONNECT_TIMEOUT_MS,
+    retryStrategy: reconnectDelay,
+    maxRetriesPerRequest: null,
+  });
 }

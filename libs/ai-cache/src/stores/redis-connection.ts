@@ -5,6 +5,25 @@ export type RedisClient = Redis | Cluster;
 
 const QUIT_TIMEOUT_MS = 500;
 
+const corked = new WeakSet<object>();
+
+/**
+ * Commands issued in the same tick (a burst of concurrent cache calls, each woken by a reply) leave
+ * in one writev instead of one write syscall each; nextTick runs before any I/O, so a lone command
+ * waits for nothing. (A Cluster spreads commands over node connections: not corked.)
+ */
+export function corkUntilNextTick(client: RedisClient): void {
+  if (isCluster(client) || client.status !== 'ready') return;
+  const stream = client.stream;
+  if (!stream || typeof stream.cork !== 'function' || corked.has(stream)) return;
+  corked.add(stream);
+  stream.cork();
+  process.nextTick(() => {
+    corked.delete(stream);
+    stream.uncork();
+  });
+}
+
 /** Duck-typed, so that a user's client from another copy of ioredis is recognised too. */
 export function isCluster(client: RedisClient): client is Cluster {
   return (client as { isCluster?: boolean }).isCluster === true;
@@ -17,6 +36,11 @@ export function isReplyError(error: unknown): boolean {
 
 export function isWrongType(error: unknown): boolean {
   return isReplyError(error) && /^WRONGTYPE\b/.test((error as Error).message);
+}
+
+/** NOPERM for EVAL/EVALSHA: the user's ACL allows no scripts. */
+export function isScriptRefusal(error: unknown): boolean {
+  return isReplyError(error) && /^NOPERM\b.*\beval/i.test((error as Error).message);
 }
 
 /**

@@ -5,10 +5,12 @@ import type { CacheEntry } from '../interfaces/cache-entry.interface';
 import type { RedisClusterNode } from '../interfaces/cache-module-options.interface';
 import type { ResolvedRedisTlsOptions } from '../interfaces/resolved-cache-options.interface';
 import type { CacheDriver, RedisStatus } from '../interfaces/cache-stats.interface';
-import type { CacheStore, StoreHealth, StoreObserver, StoreRead, StoreStats } from './cache-store.interface';
+import type { CacheStore, ReadOrLease, StoreHealth, StoreObserver, StoreRead, StoreStats } from './cache-store.interface';
 import { CircuitBreaker, type CircuitBreakerCounters, type CircuitBreakerOptions, type StoreLogger } from './circuit-breaker';
-import { connectWithin, isCluster, isReplyError, isWrongType, quitClient, type RedisClient } from './redis-connection';
-import { createRedisClient, DISCONNECT_TIMEOUT_MS, reconnectDelay } from './redis-client.factory';
+import { connectWithin, corkUntilNextTick, isCluster, isReplyError, isScriptRefusal, isWrongType, quitClient, type RedisClient } from './redis-connection';
+import { READ_OR_LEASE } from '../fleet/redis-script';
+import { leaseKey } from './internal-keys';
+import { createRedisClient } from './redis-client.factory';
 import { RedisNamespaceScanner } from './redis-namespace.scanner';
 import { RedisStatsReader } from './redis-stats.reader';
 
@@ -79,7 +81,6 @@ export class RedisStore implements CacheStore {
   private readonly connectTimeoutMs: number;
   private readonly statsReader: RedisStatsReader;
   private closed = false;
-  private corked = false;
   private readonly onClientReady = () => this.breaker.probeNow();
 
   constructor(options: RedisStoreOptions) {
@@ -213,22 +214,26 @@ export class RedisStore implements CacheStore {
   }
 
   /**
-   * A new lazy connection with the same settings to the server `node` is (the client's own server
-   * when standalone), for a subscriber. Also for a user's client: the duplicate is ours to close.
+   * `get`, and when there is no entry the fleet's lease for it, in one round trip (READ_OR_LEASE):
+   * `leased` says whether this call took the lease (with `token`, for `leaseMs`).
    */
-  subscriberFor(node: Redis): Redis {
-    const base = isCluster(this.client) ? { ...this.client.options.redisOptions, host: node.options.host, port: node.options.port } : node.options;
-    return new Redis({
-      ...base,
-      lazyConnect: true,
-      // A SUBSCRIBE sent while reconnecting waits for the connection rather than failing.
-      enableOfflineQueue: true,
-      autoResubscribe: false,
-      connectionName: 'nestjs-ai-cache:invalidations',
-      disconnectTimeout: DISCONNECT_TIMEOUT_MS,
-      retryStrategy: reconnectDelay,
-      maxRetriesPerRequest: null,
-    });
+  getOrLease(key: string, token: string, leaseMs: number): Promise<ReadOrLease> {
+    const redisKey = this.prefix + key;
+    const args = [redisKey, this.prefix + leaseKey(this.prefix, key), this.readEnd, token, Math.ceil(leaseMs)];
+    return this.run(() => READ_OR_LEASE.runBuffer(this.client, args)).then(
+      async (reply) => {
+        const [status, bytes] = reply as [number, Buffer | undefined];
+        if (status !== 2 || !bytes) return { leased: status === 1 };
+        return { read: await this.decodeRead(redisKey, bytes), leased: false };
+      },
+      async (error: unknown) => {
+        // An ACL without scripts: the plain read (GETRANGE) answers, and the caller stops leasing.
+        if (isScriptRefusal(error)) return { read: await this.get(key), leased: false, scriptsRefused: (error as Error).message };
+        if (!isWrongType(error)) throw error;
+        await this.dropForeign(redisKey);
+        return { leased: false };
+      },
+    );
   }
 
   /** Runs a command of the library's own (leases, markers) through the breaker, like every data command. */
@@ -246,7 +251,7 @@ export class RedisStore implements CacheStore {
 
   /** Every command goes through the breaker: bounded by commandTimeoutMs, refused fast while open. */
   private run<T>(command: () => Promise<T>): Promise<T> {
-    this.corkUntilNextTick();
+    corkUntilNextTick(this.client);
     return this.breaker.execute(command);
   }
 
@@ -279,23 +284,6 @@ export class RedisStore implements CacheStore {
     const header = head && head.length > 0 ? readHeader(head) : undefined;
     if (!header || pttl === -2 || header.staleUntil <= Date.now()) return undefined;
     return { expiresAt: header.expiresAt, staleUntil: header.staleUntil, pttl };
-  }
-
-  /**
-   * Commands issued in the same tick (a burst of concurrent cache calls, each woken by a reply) leave
-   * in one writev instead of one write syscall each; nextTick runs before any I/O, so a lone command
-   * waits for nothing (the bench's A/B: bench/PERFORMANCE.md, "Micro-optimizations, measured").
-   */
-  private corkUntilNextTick(): void {
-    if (this.corked || isCluster(this.client) || this.client.status !== 'ready') return;
-    const stream = this.client.stream;
-    if (!stream || typeof stream.cork !== 'function') return;
-    this.corked = true;
-    stream.cork();
-    process.nextTick(() => {
-      this.corked = false;
-      stream.uncork();
-    });
   }
 
   private async dropForeign(redisKey: string): Promise<undefined> {

@@ -1,9 +1,9 @@
+import type { FleetCoordination } from '../fleet/fleet-coordination.interface';
 import type { CacheEntry } from '../interfaces/cache-entry.interface';
 import type { CacheDriver } from '../interfaces/cache-stats.interface';
 import { compileGlob } from '../utils/glob';
-import type { CacheStore, StoreDiagnostics, StoreHealth, StoreRead, StoreStats } from './cache-store.interface';
+import type { CacheStore, ReadOrLease, StoreDiagnostics, StoreHealth, StoreRead, StoreStats } from './cache-store.interface';
 import type { StoreLogger } from './circuit-breaker';
-import type { FleetCoordination } from '../fleet/fleet-coordination.interface';
 import { ChangeFeed } from './coherence/change-feed';
 import { MemoryTiers } from './memory-tiers';
 import { MemoryStore } from './memory.store';
@@ -91,12 +91,27 @@ export class TieredStore implements CacheStore {
 
   /** Leases, failure markers and the change feed for fleet-wide single flight, over this store's Redis. */
   fleet(): FleetCoordination {
-    return this.changes.fleet(this.connectTimeoutMs);
+    return this.changes.fleet(this.connectTimeoutMs, {
+      readOrLease: (key, token, leaseMs) => this.getOrLease(key, token, leaseMs),
+      healthy: () => !this.redisFailing,
+    });
   }
 
   get(key: string): StoreRead | undefined | Promise<StoreRead | undefined> {
     const hit = this.l1?.get(key);
-    return hit ?? this.readThrough(key);
+    return hit ?? this.readThrough(key, () => this.redis.get(key));
+  }
+
+  /**
+   * `get`, and when there is no entry, the fleet's lease for it (taken with `token` for `leaseMs`) in
+   * the same round trip, so a getOrCompute miss knows at once whether it computes for the fleet.
+   */
+  getOrLease(key: string, token: string, leaseMs: number): Promise<ReadOrLease> {
+    const hit = this.l1?.get(key);
+    if (hit) return Promise.resolve({ read: hit, leased: false });
+    let answered: ReadOrLease = { leased: false };
+    const fetch = () => this.redis.getOrLease(key, token, leaseMs).then((answer) => (answered = answer).read);
+    return this.readThrough(key, fetch).then((read) => ({ read, leased: answered.leased, scriptsRefused: answered.scriptsRefused }));
   }
 
   async set(key: string, entry: CacheEntry, json: string): Promise<void> {
@@ -173,11 +188,12 @@ export class TieredStore implements CacheStore {
     await Promise.all([this.l1?.close(), this.outage?.close()]);
   }
 
-  private readThrough(key: string): Promise<StoreRead | undefined> {
+  /** One Redis read (`fetch`) whose entry fills L1 unless the key changed meanwhile; memory answers while Redis fails. */
+  private readThrough(key: string, fetch: () => Promise<StoreRead | undefined>): Promise<StoreRead | undefined> {
     const l1 = this.l1;
     if (!l1) {
       // One promise chain, no fill bookkeeping: this is every L2 hit when L1 is off.
-      return this.redis.get(key).then(
+      return fetch().then(
         (read) => {
           this.answered();
           return read;
@@ -189,7 +205,7 @@ export class TieredStore implements CacheStore {
       );
     }
     const fill = this.fills.begin(key);
-    return this.redis.get(key).then(
+    return fetch().then(
       (read) => {
         this.fills.end(key, fill);
         this.answered();

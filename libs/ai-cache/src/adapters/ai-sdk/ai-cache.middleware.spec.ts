@@ -184,7 +184,7 @@ describe('aiCacheMiddleware with the AI SDK’s MockLanguageModelV3', () => {
       await streamText({ model: wrap(model), prompt: 'Q' }).text;
       return AICacheContext.outcome();
     });
-    expect(acme).toEqual({ hits: 2, misses: 2, coalesced: 0 });
+    expect(acme).toEqual({ hits: 2, misses: 2, coalesced: 0, stale: 0, semantic: 0 });
     await AICacheContext.run({ tenant: 'globex' }, () => generateText({ model: wrap(model), prompt: 'Q' }));
     expect(model.doGenerateCalls).toHaveLength(2);
 

@@ -88,7 +88,7 @@ describe('LangChainAICache with LangChain’s own fake chat models', () => {
       await chat.invoke('Q');
       return AICacheContext.outcome();
     });
-    expect(acme).toEqual({ hits: 1, misses: 1, coalesced: 0 });
+    expect(acme).toEqual({ hits: 1, misses: 1, coalesced: 0, stale: 0, semantic: 0 });
     expect((await AICacheContext.run({ tenant: 'globex' }, () => chat.invoke('Q'))).content).toBe('second answer');
     expect((await chat.invoke('Q')).content).toBe('third answer');
   });

@@ -184,7 +184,7 @@ describe('nestjs-ai-cache/openai with the real openai SDK against a loopback Cha
       await openai.chat.completions.create(plain);
       return AICacheContext.outcome();
     });
-    expect(acme).toEqual({ hits: 1, misses: 1, coalesced: 0 });
+    expect(acme).toEqual({ hits: 1, misses: 1, coalesced: 0, stale: 0, semantic: 0 });
     await AICacheContext.run({ tenant: 'globex' }, () => openai.chat.completions.create(plain));
     expect(requests).toHaveLength(2);
     await collect(await openai.chat.completions.create(streamed));

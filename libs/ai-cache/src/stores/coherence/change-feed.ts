@@ -1,7 +1,8 @@
 import type { FleetCoordination } from '../../fleet/fleet-coordination.interface';
 import { KeyWatchers } from '../../fleet/key-watchers';
-import { RedisFleetCoordination } from '../../fleet/redis-fleet.coordination';
+import { RedisFleetCoordination, type RedisFleetCoordinationOptions } from '../../fleet/redis-fleet.coordination';
 import type { StoreLogger } from '../circuit-breaker';
+import { createSubscriberFor } from '../redis-client.factory';
 import type { RedisStore } from '../redis.store';
 import { type CoherenceCounters, TrackingCoherence } from './tracking.coherence';
 
@@ -32,7 +33,7 @@ export class ChangeFeed {
     this.coherence = new TrackingCoherence({
       prefix: redis.prefix,
       client: redis.client,
-      createSubscriber: (data) => redis.subscriberFor(data),
+      createSubscriber: (data) => createSubscriberFor(redis.client, data),
       onKeys: (redisKeys) => {
         const keys = redisKeys.map((redisKey) => redisKey.slice(redis.prefix.length));
         options.onKeys(keys);
@@ -64,9 +65,10 @@ export class ChangeFeed {
   }
 
   /** Leases, failure markers and change watches for fleet-wide single flight on this Redis. */
-  fleet(startTimeoutMs: number): FleetCoordination {
+  fleet(startTimeoutMs: number, store: Pick<RedisFleetCoordinationOptions, 'readOrLease' | 'healthy'>): FleetCoordination {
     this.fleetCoordination ??= new RedisFleetCoordination({
       redis: this.options.redis,
+      ...store,
       watchers: this.watchers,
       startFeed: () => {
         void this.start(startTimeoutMs);
