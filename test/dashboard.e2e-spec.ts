@@ -78,6 +78,7 @@ describeInBrowser('GET /cache/dashboard in headless Chromium', () => {
     misses: number;
     lookupLatencyMs: { p50: number; p95: number; p99: number };
     memory: { memoryCacheBytes: number };
+    counters: { fleetWaits: number; staleAnswers: number; backgroundRefreshes: number };
   };
   /**
    * Everything the page shows, read in one synchronous pass inside the page, so that a poll landing
@@ -144,6 +145,9 @@ describeInBrowser('GET /cache/dashboard in headless Chromium', () => {
     expect(values['misses-value'].value).toBe('2');
     expect(Number(values['latency-p95-value'].value)).toBe(api.lookupLatencyMs.p95);
     expect(Number(values['memory-tier-value'].value)).toBe(api.memory.memoryCacheBytes);
+    for (const [tile, counter] of [['fleet-waits-value', 'fleetWaits'], ['stale-answers-value', 'staleAnswers'], ['refreshes-value', 'backgroundRefreshes']] as const) {
+      expect(values[tile]?.value).toBe(String(api.counters[counter]));
+    }
 
     // Each chart plots one point per snapshot fetched, at the height of the API's value.
     const plotted = charts['chart-hit-ratio'].points;

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 /**
  * The cache dashboard: one self-contained page (no CDN, no external file: inline CSS, inline JS and
  * inline SVG charts) that polls `GET /cache/snapshot` and plots hit ratio, lookup latency
- * percentiles, cache memory and process memory over time. Everything it shows comes from the snapshots it fetched.
+ * percentiles, cache memory and process memory over time, with tiles for the counters (fleet waits,
+ * stale answers and background refreshes among them). Everything it shows comes from the snapshots it fetched.
  *
  * Served with a Content-Security-Policy that allows exactly this script and this style (by hash)
  * and requests to this origin only, so the page cannot load or leak anything elsewhere.
@@ -177,6 +178,10 @@ const SCRIPT = `
     show('time-saved-value', s.timeSavedMs, fixed(s.timeSavedMs / 1000, 2) + ' s');
     show('tokens-saved-value', s.tokensSaved.totalTokens, String(s.tokensSaved.totalTokens));
     show('errors-value', s.counters.errors + s.counters.redisErrors, String(s.counters.errors + s.counters.redisErrors));
+    var c = s.counters;
+    show('fleet-waits-value', c.fleetWaits, c.fleetWaits + (c.leaseTakeovers ? ' (' + c.leaseTakeovers + ' takeovers)' : ''));
+    show('stale-answers-value', c.staleAnswers, String(c.staleAnswers));
+    show('refreshes-value', c.backgroundRefreshes, c.backgroundRefreshes + (c.backgroundRefreshFailures ? ' (' + c.backgroundRefreshFailures + ' failed)' : ''));
     byId('degraded').className = s.degraded ? 'on' : '';
     var alerts = byId('alerts');
     alerts.textContent = s.alerts.length === 0 ? '' : s.alerts.map(function (a) { return a.severity + ': ' + a.message; }).join(' | ');
@@ -224,6 +229,9 @@ const BODY = `
   <div class="tile"><div class="label">Model time saved</div><div class="value" id="time-saved-value">–</div></div>
   <div class="tile"><div class="label">Tokens saved</div><div class="value" id="tokens-saved-value">–</div></div>
   <div class="tile"><div class="label">Errors absorbed</div><div class="value" id="errors-value">–</div></div>
+  <div class="tile"><div class="label">Fleet waits</div><div class="value" id="fleet-waits-value">–</div></div>
+  <div class="tile"><div class="label">Stale answers</div><div class="value" id="stale-answers-value">–</div></div>
+  <div class="tile"><div class="label">Background refreshes</div><div class="value" id="refreshes-value">–</div></div>
 </section>
 <div id="alerts" role="status"></div>
 <section class="charts">
