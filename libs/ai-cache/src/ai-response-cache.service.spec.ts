@@ -167,6 +167,22 @@ describe('AIResponseCacheService (memory driver)', () => {
       expect(await cache.getCachedResponse(summarize)).toBeUndefined();
       expect(monitor.getPerformanceStats().counters.oversizeSkipped).toBe(2);
     });
+
+    it('keeps an entry the module\'s stale window past its TTL: getCachedResponse says stale, getTtl counts to the TTL only', async () => {
+      const { cache } = setup({ staleWhileRevalidate: '1m' });
+      await cache.cacheResponse(summarize, 'short-lived', { ttl: 0.05 });
+      expect(await cache.getTtl(cache.buildKey(summarize))).toBe(1); // whole seconds, rounded up: the 50 ms TTL
+      expect((await cache.getCachedResponse(summarize))?.stale).toBeUndefined();
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      expect(await cache.getCachedResponse(summarize)).toMatchObject({ response: 'short-lived', stale: true });
+      expect(await cache.getTtl(cache.buildKey(summarize))).toBe(0);
+      let computes = 0;
+      expect(await cache.getOrComputeWithStatus(summarize, async () => `fresh ${++computes}`)).toMatchObject({ value: 'short-lived', status: 'stale' });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(computes).toBe(1);
+      expect(await cache.getCachedResponse(summarize)).toMatchObject({ response: 'fresh 1' });
+      expect((await cache.getCachedResponse(summarize))?.stale).toBeUndefined();
+    });
   });
 
   describe('getOrCompute', () => {

@@ -91,7 +91,8 @@ export class AIResponseCacheService {
 
   async cacheResponse(request: AIRequest, response: unknown, options: CacheResponseOptions & CacheScopeOptions = {}): Promise<void> {
     const call = this.calls.prepare(request, options);
-    await this.entries.write(call.key, response, call.ttlSeconds, { operation: call.operation, textLength: call.textLength });
+    // The module's stale window applies here too: a getOrCompute of the same request answers it stale while it refreshes.
+    await this.entries.write(call.key, response, call.ttlSeconds, { operation: call.operation, textLength: call.textLength }, call.staleSeconds);
   }
 
   /** Not `async`: a memory hit answers with one promise and no other asynchronous work. */
