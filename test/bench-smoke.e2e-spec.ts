@@ -39,6 +39,9 @@ describe('npm run bench (smoke: tiny sizes)', () => {
         'semantic.lookup.1000',
         'semantic.crossover',
         'semantic.bytesPerVector',
+        'fleet.misses',
+        'fleet.miss.sequential',
+        ...['openai', 'langchain', 'ai-sdk'].flatMap((adapter) => [`adapters.${adapter}.hit`, `adapters.${adapter}.hit.redis`]),
       ]),
     );
     for (const scenario of report.scenarios) {
@@ -102,6 +105,9 @@ describe('npm run bench (smoke: tiny sizes)', () => {
         'key-1mb-vs-sha256',
         'bytes-per-entry-vs-lru-objects',
         'semantic-lookup-10k-p50',
+        'fleet-single-flight',
+        'fleet-lease-miss-cost',
+        ...['openai', 'langchain', 'ai-sdk'].flatMap((adapter) => [`adapter-${adapter}-hit-vs-direct`, `adapter-${adapter}-hit-redis-vs-direct`]),
       ]),
     );
     for (const target of report.targets) expect(['PASS', 'FAIL', 'pending']).toContain(target.verdict);
@@ -110,6 +116,9 @@ describe('npm run bench (smoke: tiny sizes)', () => {
     // Sizes differ in smoke runs (no 1 MB text): that target has nothing to compare and says so.
     expect(report.targets.find((t) => t.id === 'key-1mb-vs-sha256')?.verdict).toBe('pending');
     expect(report.targets.filter((t) => t.id.startsWith('single-flight:')).map((t) => t.verdict)).toEqual(['PASS', 'PASS']);
+    // Exactly one model call for the whole fleet, in every repetition.
+    expect(report.targets.find((t) => t.id === 'fleet-single-flight')?.verdict).toBe('PASS');
+    expect(report.scenarios.find((s) => s.id === 'fleet.misses')?.results.find((r) => r.kind === 'ours')?.figure.reps).toEqual([1, 1, 1, 1, 1]);
   });
 
   it('renders a table with a ratio column and a PASS/FAIL column, as text and as markdown', () => {
