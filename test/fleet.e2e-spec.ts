@@ -169,25 +169,67 @@ describe('a fleet of 4 instances (separate processes) on one redis-server', () =
 describe('a fleet of 3 instances on a local Redis Cluster', () => {
   let library: ReturnType<typeof compileLibrary>;
   let cluster: RedisClusterHandle;
-  let fleet: Fleet | undefined;
+  const fleets: Fleet[] = [];
+  let namespaceCounter = 0;
+
+  const clusterFleet = async (options: object = {}) => {
+    const redis = { cluster: { nodes: cluster.seeds }, connectTimeoutMs: 5000, commandTimeoutMs: 500 };
+    const started = await startFleet(library.dist, 3, { namespace: `fleet_cluster_${++namespaceCounter}`, redis, ...options });
+    fleets.push(started);
+    return started;
+  };
 
   beforeAll(async () => {
     library = compileLibrary();
     cluster = await startCluster(3);
   }, 60_000);
 
+  afterEach(async () => {
+    await Promise.all(fleets.splice(0).map((one) => one.close()));
+  });
+
   afterAll(async () => {
-    await fleet?.close();
     await cluster?.stop();
     library?.remove();
   });
 
   it('coalesces identical misses to one model call across instances, whatever slot the keys are in', async () => {
-    fleet = await startFleet(library.dist, 3, { namespace: 'fleet_cluster', redis: { cluster: { nodes: cluster.seeds }, connectTimeoutMs: 5000, commandTimeoutMs: 500 } });
+    const fleet = await clusterFleet();
     for (const text of ['one', 'two', 'three']) {
       const before = fleet.computes.length;
       await Promise.all(fleet.instances.map((instance) => instance.burst({ n: 50, request: request(text), computeMs: 200 })));
       expect(fleet.computes.length - before).toBe(1);
     }
+  });
+
+  it('takes over within leaseMs + 1 s when the holder is SIGKILLed', async () => {
+    const leaseMs = 2_000;
+    const { instances, nextCompute, computes } = await clusterFleet({ singleFlight: { leaseMs } });
+    const first = nextCompute();
+    const bursts = instances.map((instance) => instance.burst({ n: 10, request: request('takeover'), computeMs: 4_000 }).catch((error: Error) => error));
+    const holder = await first;
+    const second = nextCompute();
+    const killedAt = Date.now();
+    instances.find((instance) => instance.pid === holder.pid)!.kill();
+    const successor = await second;
+    expect(successor.pid).not.toBe(holder.pid);
+    expect(successor.at - killedAt).toBeLessThanOrEqual(leaseMs + 1_000);
+    const survivors = (await Promise.all(bursts)).filter((burst): burst is Exclude<typeof burst, Error> => !(burst instanceof Error));
+    expect(survivors).toHaveLength(2);
+    expect(survivors.every((burst) => burst.results.every((r) => r.ok && r.value.by === successor.pid))).toBe(true);
+    expect(computes).toHaveLength(2);
+  });
+
+  it('stale-while-revalidate answers at once and refreshes once for the whole fleet', async () => {
+    const { instances, computes } = await clusterFleet({ staleWhileRevalidate: '30s' });
+    await instances[0].burst({ n: 1, request: request('swr'), computeMs: 10, answer: 'v1', callOptions: { ttl: 1 } });
+    await sleep(1_200);
+    const bursts = await Promise.all(instances.map((instance) => instance.burst({ n: 20, request: request('swr'), computeMs: 300, answer: 'v2', callOptions: { ttl: 60 } })));
+    expect(bursts.every((burst) => burst.results.every((r) => r.ok && r.value.answer === 'v1' && r.status === 'stale'))).toBe(true);
+    expect(await waitUntil(() => computes.length === 2, { attempts: 50, intervalMs: 50 })).toBe(true);
+    await sleep(300);
+    expect(computes).toHaveLength(2);
+    expect(await waitUntil(async () => (await instances[2].lookup(request('swr'))).hit?.stale === undefined)).toBe(true);
+    expect((await instances[1].lookup(request('swr'))).hit).toMatchObject({ response: { answer: 'v2' } });
   });
 });
