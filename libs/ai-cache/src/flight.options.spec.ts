@@ -59,13 +59,8 @@ describe('resolveFlightOptions', () => {
 
 describe('flight options from the environment', () => {
   it('maps CACHE_SINGLE_FLIGHT_*, CACHE_STALE_WHILE_REVALIDATE and CACHE_REFRESH_AHEAD', () => {
-    const options = cacheOptionsFromEnv({
-      CACHE_SINGLE_FLIGHT_FLEET: 'false',
-      CACHE_SINGLE_FLIGHT_LEASE_MS: '5000',
-      CACHE_SINGLE_FLIGHT_MAX_WAIT_MS: '20000',
-      CACHE_STALE_WHILE_REVALIDATE: '120',
-      CACHE_REFRESH_AHEAD: '2',
-    });
+    const env = { CACHE_SINGLE_FLIGHT_FLEET: 'false', CACHE_SINGLE_FLIGHT_LEASE_MS: '5000', CACHE_SINGLE_FLIGHT_MAX_WAIT_MS: '20000' };
+    const options = cacheOptionsFromEnv({ ...env, CACHE_STALE_WHILE_REVALIDATE: '120', CACHE_REFRESH_AHEAD: '2' });
     expect(options).toEqual({ singleFlight: { fleet: false, leaseMs: 5000, maxWaitMs: 20000 }, staleWhileRevalidate: 120, refreshAhead: { beta: 2 } });
     expect(cacheOptionsFromEnv({ CACHE_REFRESH_AHEAD: 'true' }).refreshAhead).toBe(true);
     expect(cacheOptionsFromEnv({ CACHE_REFRESH_AHEAD: 'false' }).refreshAhead).toBe(false);
